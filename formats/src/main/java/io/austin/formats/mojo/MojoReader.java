@@ -1,0 +1,393 @@
+package io.austin.formats.mojo;
+
+import io.austin.formats.FormatException;
+import io.austin.formats.Frame;
+import io.austin.formats.FrameDef;
+import io.austin.formats.FrameRef;
+import io.austin.formats.GcMarker;
+import io.austin.formats.IdleMarker;
+import io.austin.formats.InvalidFrame;
+import io.austin.formats.KernelFrame;
+import io.austin.formats.MemoryMetric;
+import io.austin.formats.Metadata;
+import io.austin.formats.StackEvent;
+import io.austin.formats.StackEventReader;
+import io.austin.formats.StackHeader;
+import io.austin.formats.StringDef;
+import io.austin.formats.StringRef;
+import io.austin.formats.TimeMetric;
+import io.austin.formats.internal.LongMap;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Streams the events of a MOJO file, versions 1 to 4 (spec Part B).
+ *
+ * <p>String and frame keys are resolved per process (B.6): every {@link FrameRef} carries its {@link Frame}, and a
+ * later definition of a key replaces the earlier one. A v4 {@code STACK_REPEAT} is expanded into the frame
+ * references it stands for (B.15), so consumers never see it; v4 task events (14, 15) are skipped.
+ *
+ * <p>Memory is bounded by the distinct strings and frames of the input: a string longer than
+ * {@link #MAX_STRING_BYTES} or an integer longer than ten bytes is a {@link FormatException}, not an allocation.
+ * Every malformed input (truncated event, unknown event id, dangling reference) is a {@link FormatException}
+ * naming the byte offset of the event; the events before it have already been delivered.
+ *
+ * <p>Not thread-safe. Closing the reader closes the stream.
+ */
+public final class MojoReader implements StackEventReader {
+    /** The longest string accepted, in bytes, before the terminating NUL. */
+    public static final int MAX_STRING_BYTES = 1 << 16;
+
+    private final InputStream in;
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int lim;
+    /** Offset in the input of {@code buf[0]}. */
+    private long bufStart;
+    private byte[] scratch = new byte[256];
+
+    private int version = -1;
+    private boolean eof;
+    /** Offset of the event being decoded, for error messages. */
+    private long eventOffset;
+    private int eventId;
+
+    private final LongMap<Tables> tablesByPid = new LongMap<>();
+    private Tables tables;
+    private long pid = Long.MIN_VALUE;
+    private final ArrayDeque<StackEvent> pending = new ArrayDeque<>();
+
+    /* v4 STACK_REPEAT support: the frames of the current and of the last finished sample of each thread. */
+    private final Map<String, List<FrameRef>> lastStacks = new HashMap<>();
+    private List<FrameRef> currentStack;
+    private String currentThreadKey;
+
+    /** Per-process key tables: keys of one process mean nothing in another (B.6). */
+    private static final class Tables {
+        final LongMap<String> strings = new LongMap<>();
+        final LongMap<FrameRef> frames = new LongMap<>();
+    }
+
+    /**
+     * A reader over {@code in}. The header is read on the first {@link #next()} (or {@link #version()}).
+     *
+     * @param in the MOJO bytes; the reader buffers, so pass the raw stream
+     */
+    public MojoReader(InputStream in) {
+        this.in = Objects.requireNonNull(in, "in");
+        this.tables = tablesFor(pid);
+    }
+
+    /** The MOJO version of the input (1–4), reading the header if needed. */
+    public int version() throws IOException {
+        if (version < 0) {
+            readHeader();
+        }
+        return version;
+    }
+
+    /** The offset in the input of the next unread byte. */
+    public long offset() {
+        return bufStart + pos;
+    }
+
+    @Override
+    public StackEvent next() throws IOException {
+        if (version < 0) {
+            readHeader();
+        }
+        while (true) {
+            StackEvent queued = pending.poll();
+            if (queued != null) {
+                return queued;
+            }
+            if (eof) {
+                return null;
+            }
+            StackEvent event = readEvent();
+            if (event != null) {
+                return event;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    private void readHeader() throws IOException {
+        eventOffset = 0;
+        eventId = -1;
+        for (byte m : Mojo.MAGIC) {
+            int b = readByte();
+            if (b != (m & 0xFF)) {
+                throw new FormatException("not a MOJO file: bad magic at byte " + (offset() - (b < 0 ? 0 : 1)),
+                        offset());
+            }
+        }
+        long v = readInt();
+        if (v < 1 || v > Mojo.MAX_READ_VERSION) {
+            throw new FormatException("unsupported MOJO version " + v + " at byte 3 (this reader knows 1 to "
+                    + Mojo.MAX_READ_VERSION + ")", 3);
+        }
+        version = (int) v;
+    }
+
+    /** Decodes one event; returns null for events that produce nothing (or only queued ones). */
+    private StackEvent readEvent() throws IOException {
+        eventOffset = offset();
+        int id = readByteOrEof();
+        if (id < 0) {
+            eof = true;
+            endSample();
+            return null;
+        }
+        eventId = id;
+        switch (id) {
+            case Mojo.METADATA: {
+                endSample();
+                String key = readString();
+                String value = readString();
+                return new Metadata(key, value);
+            }
+            case Mojo.STACK: {
+                endSample();
+                long p = readInt();
+                long iid = version >= 3 ? readInt() : StackHeader.NO_IID;
+                String tid = readString();
+                if (p != pid) {
+                    pid = p;
+                    tables = tablesFor(p);
+                }
+                if (version >= 4) {
+                    currentThreadKey = p + "/" + tid;
+                    currentStack = new ArrayList<>();
+                }
+                return new StackHeader(p, iid, tid);
+            }
+            case Mojo.FRAME: {
+                long key = readInt();
+                long fileKey = readInt();
+                long scopeKey = readInt();
+                long line = readInt();
+                long lineEnd = 0;
+                long column = 0;
+                long columnEnd = 0;
+                if (version >= 2) {
+                    lineEnd = readInt();
+                    column = readInt();
+                    columnEnd = readInt();
+                }
+                Frame frame = new Frame(resolveString(fileKey), resolveString(scopeKey), line, lineEnd, column,
+                        columnEnd);
+                tables.frames.put(key, new FrameRef(key, frame));
+                return new FrameDef(key, fileKey, scopeKey, frame);
+            }
+            case Mojo.FRAME_INVALID:
+                return InvalidFrame.INSTANCE;
+            case Mojo.FRAME_REF: {
+                long key = readInt();
+                FrameRef ref = tables.frames.get(key);
+                if (ref == null) {
+                    throw error("FRAME_REF to undefined frame key " + key);
+                }
+                if (currentStack != null) {
+                    currentStack.add(ref);
+                }
+                return ref;
+            }
+            case Mojo.FRAME_KERNEL:
+                return new KernelFrame(readString());
+            case Mojo.GC:
+                return GcMarker.INSTANCE;
+            case Mojo.IDLE:
+                return IdleMarker.INSTANCE;
+            case Mojo.METRIC_TIME:
+                return new TimeMetric(readInt());
+            case Mojo.METRIC_MEMORY:
+                return new MemoryMetric(readInt());
+            case Mojo.STRING: {
+                long key = readInt();
+                String value = readString();
+                tables.strings.put(key, value);
+                return new StringDef(key, value);
+            }
+            case Mojo.STRING_REF: {
+                long key = readInt();
+                return new StringRef(key, resolveString(key));
+            }
+            case Mojo.STACK_REPEAT:
+                if (version < 4) {
+                    throw error("STACK_REPEAT in a version " + version + " file");
+                }
+                repeatStack();
+                return null;
+            case Mojo.TASK_STACK:
+            case Mojo.TASK_WAITER:
+                if (version < 4) {
+                    throw error("unknown MOJO event id " + id);
+                }
+                readInt();
+                readInt();
+                return null;
+            default:
+                throw error("unknown MOJO event id " + id);
+        }
+    }
+
+    /** B.15: the previous stack of this thread, without its native leaf frames, stands for these frames. */
+    private void repeatStack() throws FormatException {
+        if (currentStack == null) {
+            throw error("STACK_REPEAT outside a sample");
+        }
+        List<FrameRef> previous = lastStacks.get(currentThreadKey);
+        if (previous == null) {
+            return;
+        }
+        int end = previous.size();
+        while (end > 0 && isNative(previous.get(end - 1).frame())) {
+            end--;
+        }
+        for (int i = 0; i < end; i++) {
+            FrameRef ref = previous.get(i);
+            currentStack.add(ref);
+            pending.add(ref);
+        }
+    }
+
+    private static boolean isNative(Frame frame) {
+        String file = frame.file();
+        return !(file.endsWith(".py") || (file.startsWith("<") && file.endsWith(">")));
+    }
+
+    private void endSample() {
+        if (currentStack != null) {
+            lastStacks.put(currentThreadKey, currentStack);
+            currentStack = null;
+        }
+    }
+
+    private Tables tablesFor(long p) {
+        Tables t = tablesByPid.get(p);
+        if (t == null) {
+            t = new Tables();
+            tablesByPid.put(p, t);
+        }
+        return t;
+    }
+
+    private String resolveString(long key) throws FormatException {
+        String s = tables.strings.get(key);
+        if (s == null) {
+            if (key == Mojo.UNKNOWN_STRING_KEY) {
+                return Mojo.UNKNOWN;
+            }
+            throw error("reference to undefined string key " + key);
+        }
+        return s;
+    }
+
+    private FormatException error(String what) {
+        String where = eventId >= 0 ? " in " + Mojo.eventName(eventId) + " event at byte " + eventOffset
+                : " at byte " + eventOffset;
+        return new FormatException("corrupt MOJO: " + what + where, eventOffset);
+    }
+
+    private FormatException truncated() {
+        return new FormatException("truncated MOJO: " + Mojo.eventName(eventId) + " event at byte " + eventOffset
+                + " ends at byte " + offset(), eventOffset);
+    }
+
+    // ---- primitive decoding -------------------------------------------------------------------------------
+
+    private boolean fill() throws IOException {
+        bufStart += lim;
+        pos = 0;
+        lim = 0;
+        int n;
+        do {
+            n = in.read(buf, 0, buf.length);
+        } while (n == 0);
+        if (n < 0) {
+            return false;
+        }
+        lim = n;
+        return true;
+    }
+
+    private int readByteOrEof() throws IOException {
+        if (pos == lim && !fill()) {
+            return -1;
+        }
+        return buf[pos++] & 0xFF;
+    }
+
+    private int readByte() throws IOException {
+        if (pos == lim && !fill()) {
+            if (version < 0) {
+                return -1;
+            }
+            throw truncated();
+        }
+        return buf[pos++] & 0xFF;
+    }
+
+    /** B.2: sign flag in bit 6 of the first byte, 6 value bits, then 7 per byte; at most 10 bytes. */
+    private long readInt() throws IOException {
+        int b = readByte();
+        if (b < 0) {
+            throw new FormatException("not a MOJO file: no version after the magic", offset());
+        }
+        long value = b & 0x3F;
+        boolean negative = (b & 0x40) != 0;
+        int shift = 6;
+        int count = 1;
+        while ((b & 0x80) != 0) {
+            if (++count > 10) {
+                throw error("integer longer than 10 bytes");
+            }
+            b = readByte();
+            value |= (long) (b & 0x7F) << shift;
+            shift += 7;
+        }
+        return negative ? -value : value;
+    }
+
+    private String readString() throws IOException {
+        // Fast path: the whole string, NUL included, is in the buffer.
+        for (int i = pos, end = Math.min(lim, pos + MAX_STRING_BYTES + 1); i < end; i++) {
+            if (buf[i] == 0) {
+                String s = decode(buf, pos, i - pos);
+                pos = i + 1;
+                return s;
+            }
+        }
+        int n = 0;
+        while (true) {
+            int b = readByte();
+            if (b == 0) {
+                return decode(scratch, 0, n);
+            }
+            if (n == MAX_STRING_BYTES) {
+                throw error("string longer than " + MAX_STRING_BYTES + " bytes");
+            }
+            if (n == scratch.length) {
+                scratch = java.util.Arrays.copyOf(scratch, Math.min(scratch.length * 2, MAX_STRING_BYTES));
+            }
+            scratch[n++] = (byte) b;
+        }
+    }
+
+    private static String decode(byte[] bytes, int off, int len) {
+        // Austin writes what it read from the target; invalid UTF-8 becomes U+FFFD instead of failing.
+        return new String(bytes, off, len, StandardCharsets.UTF_8);
+    }
+}
