@@ -296,7 +296,8 @@ public final class MojoReader implements StackEventReader {
     }
 
     private FormatException error(String what) {
-        String where = eventId >= 0 ? " in " + Mojo.eventName(eventId) + " event at byte " + eventOffset
+        String name = Mojo.eventName(eventId);
+        String where = eventId >= 0 && !name.startsWith("event ") ? " in " + name + " event at byte " + eventOffset
                 : " at byte " + eventOffset;
         return new FormatException("corrupt MOJO: " + what + where, eventOffset);
     }
