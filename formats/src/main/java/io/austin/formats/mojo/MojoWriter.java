@@ -147,7 +147,7 @@ public final class MojoWriter implements StackEventWriter {
             return;
         }
         inSample = false;
-        // First pass: apply the sample's own definitions in order and find references that need one.
+        // First pass: apply the sample's own definitions in order (they precede the references they serve).
         needDefs.clear();
         Tables t = tables;
         int firstRef = -1;
@@ -156,19 +156,6 @@ public final class MojoWriter implements StackEventWriter {
             if (e instanceof FrameRef) {
                 if (firstRef < 0) {
                     firstRef = i;
-                }
-                FrameRef ref = (FrameRef) e;
-                Frame defined;
-                if (ref.key() == FrameRef.NO_KEY) {
-                    Long k = t.frameKeys.get(ref.frame());
-                    defined = k == null ? null : t.frames.get(k);
-                } else {
-                    defined = t.frames.get(ref.key());
-                }
-                if (defined != ref.frame() && !ref.frame().equals(defined)) {
-                    needDefs.add(ref);
-                    // Mark as defined now so a repeated frame (recursion) is defined once.
-                    t.frames.put(keyFor(t, ref), ref.frame());
                 }
             } else if (e instanceof FrameDef) {
                 FrameDef d = (FrameDef) e;
@@ -179,9 +166,29 @@ public final class MojoWriter implements StackEventWriter {
                 t.stringKeys.putIfAbsent(d.value(), d.key());
             }
         }
+        // Second pass, leaf to root as Austin does: references whose frame this process has not defined yet.
+        for (int i = sample.size() - 1; i >= 0 && firstRef >= 0; i--) {
+            StackEvent e = sample.get(i);
+            if (!(e instanceof FrameRef)) {
+                continue;
+            }
+            FrameRef ref = (FrameRef) e;
+            Frame defined;
+            if (ref.key() == FrameRef.NO_KEY) {
+                Long k = t.frameKeys.get(ref.frame());
+                defined = k == null ? null : t.frames.get(k);
+            } else {
+                defined = t.frames.get(ref.key());
+            }
+            if (defined != ref.frame() && !ref.frame().equals(defined)) {
+                needDefs.add(ref);
+                // Defined from here on, so a frame repeated by recursion is defined once.
+                t.frames.put(keyFor(t, ref), ref.frame());
+            }
+        }
         for (int i = 0, n = sample.size(); i < n; i++) {
             if (i == firstRef && !needDefs.isEmpty()) {
-                for (int j = needDefs.size() - 1; j >= 0; j--) {
+                for (int j = 0; j < needDefs.size(); j++) {
                     writeDefinitions(t, needDefs.get(j));
                 }
             }
