@@ -17,6 +17,9 @@ import java.nio.file.StandardOpenOption;
  * to {@link ProcessVmMemory}, for machines without JNA and as an independent check in tests. It needs the same
  * ptrace access. Each range is one {@code pread}, so {@link #readBatch} costs one call per range.
  *
+ * <p>One difference: the kernel serves {@code /proc/PID/mem} with forced access, so it also reads mappings
+ * without read permission ({@code ---p}, e.g. reserved or guard areas), where {@code process_vm_readv} fails.
+ *
  * <p>Opened read-only: it never writes to the target. Not thread-safe.
  */
 public final class ProcMemFile implements RemoteMemory {

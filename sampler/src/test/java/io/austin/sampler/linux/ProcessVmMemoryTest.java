@@ -99,11 +99,14 @@ class ProcessVmMemoryTest {
         }
     }
 
-    /** A readable file mapping of this process with unreadable memory right after it. */
+    /**
+     * A readable file mapping of this process with nothing mapped right after it. (Not merely unreadable memory:
+     * /proc/PID/mem reads with FOLL_FORCE and so also reads PROT_NONE mappings, e.g. the JVM's reserved areas.)
+     */
     private static ProcMaps.Mapping mappingFollowedByAGap() {
         final ProcMaps maps = ProcMaps.read(SELF);
         for (final ProcMaps.Mapping m : maps.mappings()) {
-            if (m.readable() && m.isFile() && m.end() - m.start() >= 4096 && !maps.isMapped(m.end(), 1)) {
+            if (m.readable() && m.isFile() && m.end() - m.start() >= 4096 && maps.find(m.end()).isEmpty()) {
                 return m;
             }
         }
