@@ -131,9 +131,14 @@ public final class PythonLocator {
     /** Looks in one file; null (with a note in {@code problems}) if it does not define the runtime. */
     private static PythonRuntime inspect(final int pid, final ProcMaps maps, final String path, final String exe,
             final RemoteMemory memory, final List<String> problems) {
+        final Optional<ProcMaps.Mapping> first = maps.firstMapping(path);
+        if (first.isEmpty()) {
+            problems.add(path + " is not mapped");
+            return null;
+        }
         final Elf elf;
         try {
-            elf = Elf.open(Path.of(procDir(pid).toString(), "root", path));
+            elf = Elf.open(openable(pid, first.get(), path, exe));
         } catch (final IOException e) {
             problems.add("cannot open " + path + " (" + e.getClass().getSimpleName() + ")");
             return null;
@@ -149,11 +154,6 @@ public final class PythonLocator {
         }
         if (runtimeVaddr == 0) {
             problems.add("no " + RUNTIME + " symbol or .PyRuntime section in " + path);
-            return null;
-        }
-        final Optional<ProcMaps.Mapping> first = maps.firstMapping(path);
-        if (first.isEmpty()) {
-            problems.add(path + " is not mapped");
             return null;
         }
         final long bias = first.get().start() - elf.firstLoadVaddr();
@@ -327,6 +327,22 @@ public final class PythonLocator {
         } catch (final IOException e) {
             return null;
         }
+    }
+
+    /**
+     * Where to open a mapped file: through {@code /proc/PID/root} so the path resolves in the target's mount
+     * namespace; a deleted file (upgraded or removed while running) is still reachable through
+     * {@code /proc/PID/exe} or the mapping's {@code /proc/PID/map_files} entry.
+     */
+    static Path openable(final int pid, final ProcMaps.Mapping mapping, final String path, final String exe) {
+        if (!mapping.deleted()) {
+            return Path.of(procDir(pid).toString(), "root", path);
+        }
+        if (path.equals(exe)) {
+            return procDir(pid).resolve("exe");
+        }
+        return procDir(pid).resolve("map_files")
+                .resolve(Long.toHexString(mapping.start()) + "-" + Long.toHexString(mapping.end()));
     }
 
     private static Path procDir(final int pid) {

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -77,6 +78,41 @@ class PythonLocatorTest {
 
             // The retrying variant finds the same runtime at once.
             assertEquals(rt, PythonLocator.locate(target.pid(), memory, Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
+    void aDeletedStaticExecutableIsReadThroughProcExe(@TempDir final Path dir) throws Exception {
+        final Path original = Targets.require("/usr/bin/python3.11");
+        final Path copy = dir.resolve("python3.11");
+        Files.copy(original, copy);
+        try (Targets.Target target = Targets.python(copy)) {
+            Files.delete(copy);
+            final PythonRuntime rt = PythonLocator.locate(target.pid(), null);
+            assertEquals(target.runtimeAddress(), rt.runtimeAddress());
+            assertEquals(target.hexVersion(), rt.versionHex());
+            assertEquals(copy.toString(), rt.binaryPath());
+            assertFalse(rt.sharedLibrary());
+        }
+    }
+
+    @Test
+    void aDeletedSharedLibraryIsReadThroughMapFiles(@TempDir final Path dir) throws Exception {
+        final Path exe = Targets.require("/root/.pyenv/versions/3.12.1/bin/python3.12");
+        final Path lib = dir.resolve("libpython3.12.so.1.0");
+        Files.copy(Path.of("/root/.pyenv/versions/3.12.1/lib/libpython3.12.so.1.0"), lib);
+        // LD_LIBRARY_PATH wins over the stub's RUNPATH, so the target loads the copy, which is then deleted.
+        final ProcessBuilder pb = new ProcessBuilder(exe.toString(), "-S", "-c", Targets.SCRIPT);
+        pb.environment().put("LD_LIBRARY_PATH", dir.toString());
+        try (Targets.Target target = Targets.start(pb)) {
+            Files.delete(lib);
+            final ProcMaps.Mapping mapping = ProcMaps.read(target.pid()).firstMapping(lib.toString()).orElseThrow();
+            assertTrue(mapping.deleted());
+            final PythonRuntime rt = PythonLocator.locate(target.pid(), null);
+            assertEquals(target.runtimeAddress(), rt.runtimeAddress());
+            assertEquals(target.hexVersion(), rt.versionHex());
+            assertEquals(lib.toString(), rt.binaryPath());
+            assertTrue(rt.sharedLibrary());
         }
     }
 

@@ -90,12 +90,17 @@ final class Targets {
 
     /** Starts a command; if {@code waitForLine}, waits for its first output line. */
     static Target spawn(final List<String> command, final boolean waitForLine) throws IOException {
-        final Process p = new ProcessBuilder(new ArrayList<>(command))
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        final ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command));
         if (!waitForLine) {
-            return new Target(p, "");
+            return new Target(pb.redirectError(ProcessBuilder.Redirect.DISCARD).start(), "");
         }
+        return start(pb);
+    }
+
+    /** Starts a prepared command and waits (bounded) for its first output line. */
+    static Target start(final ProcessBuilder pb) throws IOException {
+        final List<String> command = pb.command();
+        final Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
         final CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
             try {
                 return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
