@@ -17,6 +17,11 @@ package io.austin.sampler;
 public record PythonRuntime(int pid, int major, int minor, int micro, long versionHex, long runtimeAddress,
         long codeTypeAddress, long unicodeTypeAddress, String binaryPath, boolean sharedLibrary) {
 
+    /** Checks the path is present; the numbers are what the target holds and are not second-guessed here. */
+    public PythonRuntime {
+        java.util.Objects.requireNonNull(binaryPath, "binaryPath");
+    }
+
     /** The version as text: {@code "3.11.7"}, or {@code "3.9.?"} when the patch level is unknown. */
     public String version() {
         return major + "." + minor + "." + (micro < 0 ? "?" : Integer.toString(micro));

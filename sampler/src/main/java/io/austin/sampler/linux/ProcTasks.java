@@ -34,7 +34,7 @@ public final class ProcTasks implements AutoCloseable {
     private static final long DEFAULT_PAGE_SIZE = 4096;
 
     private final int pid;
-    private final boolean nativeIo = LibC.available();
+    private final boolean nativeIo;
     /** The bytes read last, copied here for parsing. */
     private final byte[] bytes = new byte[BUFFER];
     private final Memory path;
@@ -45,7 +45,13 @@ public final class ProcTasks implements AutoCloseable {
 
     /** Prepares to read about process {@code pid}; does not check that it exists. */
     public ProcTasks(final int pid) {
+        this(pid, LibC.available());
+    }
+
+    /** With {@code nativeIo} false, uses Java I/O even where JNA works (tests of the fallback). */
+    ProcTasks(final int pid, final boolean nativeIo) {
         this.pid = pid;
+        this.nativeIo = nativeIo;
         if (nativeIo) {
             path = new Memory(64);
             statmPath = new Memory(64);

@@ -166,14 +166,7 @@ public final class PythonLocator {
 
         final NameVersion fromBinary = versionFromName(basename(path), "libpython");
         final NameVersion fromExe = exe == null ? null : versionFromName(basename(exe), "python");
-        if (fromBinary != null && fromBinary.debug() || fromExe != null && fromExe.debug()
-                || syms.containsKey(DEBUG_ONLY[0]) || syms.containsKey(DEBUG_ONLY[1])) {
-            throw new SamplerException(Reason.UNSUPPORTED_BUILD, "Process " + pid + " runs a debug build of Python ("
-                    + path + "); its object layout is not supported");
-        }
-        if (fromBinary != null && fromBinary.freeThreaded() || fromExe != null && fromExe.freeThreaded()) {
-            throw freeThreaded(pid, path);
-        }
+        rejectUnsupportedBuild(pid, path, fromBinary, fromExe, syms);
 
         long hex = versionFromRuntime(pid, path, readWords(memory, runtime, elf, runtimeVaddr, 3));
         if (hex == 0 && syms.containsKey(VERSION)) {
@@ -202,6 +195,25 @@ public final class PythonLocator {
         final long unicodeType = syms.containsKey(UNICODE_TYPE) ? bias + syms.get(UNICODE_TYPE) : 0;
         return new PythonRuntime(pid, major, minor, micro, hex, runtime, codeType, unicodeType, path,
                 !path.equals(exe));
+    }
+
+    /**
+     * Refuses builds whose object layout differs from the release layout: debug builds (a {@code d} ABI flag in
+     * the library or executable name, or symbols that only reference-debugging builds define) and free-threaded
+     * builds (a {@code t} ABI flag; the debug-offsets block is checked separately).
+     *
+     * @throws SamplerException UNSUPPORTED_BUILD
+     */
+    static void rejectUnsupportedBuild(final int pid, final String path, final NameVersion fromBinary,
+            final NameVersion fromExe, final Map<String, Long> symbols) {
+        if (fromBinary != null && fromBinary.debug() || fromExe != null && fromExe.debug()
+                || symbols.containsKey(DEBUG_ONLY[0]) || symbols.containsKey(DEBUG_ONLY[1])) {
+            throw new SamplerException(Reason.UNSUPPORTED_BUILD, "Process " + pid + " runs a debug build of Python ("
+                    + path + "); its object layout is not supported");
+        }
+        if (fromBinary != null && fromBinary.freeThreaded() || fromExe != null && fromExe.freeThreaded()) {
+            throw freeThreaded(pid, path);
+        }
     }
 
     /**

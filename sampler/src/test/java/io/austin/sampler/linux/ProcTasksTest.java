@@ -106,6 +106,19 @@ class ProcTasksTest {
     }
 
     @Test
+    void theJavaFallbackAgreesWithNativeReads() throws Exception {
+        try (Targets.Target sleeper = Targets.spawn(List.of("/bin/sleep", "30"), false);
+                ProcTasks natives = new ProcTasks(sleeper.pid(), true);
+                ProcTasks java = new ProcTasks(sleeper.pid(), false)) {
+            Thread.sleep(100);
+            assertEquals(natives.state(sleeper.pid()), java.state(sleeper.pid()));
+            assertEquals('S', java.state(sleeper.pid()));
+            assertEquals(natives.residentBytes(), java.residentBytes());
+            assertEquals(ProcTasks.UNKNOWN_STATE, java.state(Integer.MAX_VALUE));
+        }
+    }
+
+    @Test
     void machineMemoryAndPageSize() {
         final long page = ProcTasks.pageSize();
         assertTrue(page >= 4096 && Long.bitCount(page) == 1, "page " + page);

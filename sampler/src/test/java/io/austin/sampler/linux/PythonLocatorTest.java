@@ -19,10 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PythonLocatorTest {
 
@@ -114,6 +116,35 @@ class PythonLocatorTest {
             assertEquals(lib.toString(), rt.binaryPath());
             assertTrue(rt.sharedLibrary());
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"python3.11d", "python3.11t"})
+    void buildsWithOtherLayoutsAreRefusedByName(final String name, @TempDir final Path dir) throws Exception {
+        // A release binary under a debug/free-threaded name: the name alone must make the locator refuse it.
+        final Path copy = dir.resolve(name);
+        Files.copy(Targets.require("/usr/bin/python3.11"), copy);
+        try (Targets.Target target = Targets.python(copy)) {
+            final SamplerException e = assertThrows(SamplerException.class,
+                    () -> PythonLocator.locate(target.pid(), null, Duration.ofSeconds(5)));
+            assertEquals(Reason.UNSUPPORTED_BUILD, e.reason());
+            assertEquals(32, e.exitStatus());
+            assertTrue(e.getMessage().contains(name.endsWith("d") ? "debug build" : "free-threaded"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void debugOnlySymbolsRefuseTheBuild() {
+        final PythonLocator.NameVersion plain = new PythonLocator.NameVersion(3, 12, "");
+        PythonLocator.rejectUnsupportedBuild(1, "x", plain, null, Map.of("_PyRuntime", 1L));
+        PythonLocator.rejectUnsupportedBuild(1, "x", null, null, Map.of());
+        for (final String symbol : List.of("_Py_NegativeRefcount", "_Py_RefTotal")) {
+            assertEquals(Reason.UNSUPPORTED_BUILD, assertThrows(SamplerException.class,
+                    () -> PythonLocator.rejectUnsupportedBuild(1, "x", plain, null, Map.of(symbol, 1L))).reason());
+        }
+        assertThrows(SamplerException.class, () -> PythonLocator.rejectUnsupportedBuild(1, "x",
+                new PythonLocator.NameVersion(3, 13, "t"), null, Map.of()));
     }
 
     @Test
