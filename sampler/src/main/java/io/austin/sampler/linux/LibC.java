@@ -12,9 +12,7 @@ import com.sun.jna.Pointer;
  */
 final class LibC {
     static final int EPERM = 1;
-    static final int ENOENT = 2;
     static final int ESRCH = 3;
-    static final int EINTR = 4;
     static final int EIO = 5;
     static final int EACCES = 13;
     static final int EFAULT = 14;

@@ -137,16 +137,20 @@ public final class PythonLocator {
             return null;
         }
         final Elf elf;
+        final Map<String, Long> syms;
+        final long firstLoadVaddr;
         try {
             elf = Elf.open(openable(pid, first.get(), path, exe));
+            syms = elf.symbols(SYMBOLS);
+            firstLoadVaddr = elf.firstLoadVaddr();
         } catch (final IOException e) {
             problems.add("cannot open " + path + " (" + e.getClass().getSimpleName() + ")");
             return null;
         } catch (final SamplerException e) {
+            // A corrupt ELF file: this candidate is out, the next one may still be Python.
             problems.add(e.getMessage());
             return null;
         }
-        final Map<String, Long> syms = elf.symbols(SYMBOLS);
         long runtimeVaddr = syms.getOrDefault(RUNTIME, 0L);
         if (runtimeVaddr == 0) {
             final Optional<Elf.Section> section = elf.section(".PyRuntime");
@@ -156,7 +160,7 @@ public final class PythonLocator {
             problems.add("no " + RUNTIME + " symbol or .PyRuntime section in " + path);
             return null;
         }
-        final long bias = first.get().start() - elf.firstLoadVaddr();
+        final long bias = first.get().start() - firstLoadVaddr;
         final long runtime = bias + runtimeVaddr;
         if (!maps.isMapped(runtime, 8)) {
             // Seen while the loader is still mapping the library's segments.
@@ -181,8 +185,8 @@ public final class PythonLocator {
             minor = (int) (hex >>> 16 & 0xff);
             micro = (int) (hex >>> 8 & 0xff);
         } else {
-            final NameVersion byName = fromBinary != null ? fromBinary
-                    : path.equals(exe) ? fromExe : versionFromName(basename(path), "python");
+            // The library's name (libpython3.X), else the executable's (python3.X), as in spec section 3.
+            final NameVersion byName = fromBinary != null ? fromBinary : fromExe;
             if (byName == null) {
                 throw new SamplerException(Reason.UNKNOWN_VERSION, "Found " + RUNTIME + " in " + path
                         + " (process " + pid + ") but cannot tell the Python version");

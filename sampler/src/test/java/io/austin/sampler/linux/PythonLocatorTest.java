@@ -148,6 +148,28 @@ class PythonLocatorTest {
     }
 
     @Test
+    void aRuntimeWithoutAnyVersionHintIsUnknownVersion(@TempDir final Path dir) throws Exception {
+        // 3.9 has no version word; hide the version from both file names: the library is reached through a
+        // symlink (maps shows the real name) and the executable is renamed.
+        final Path home = Targets.require("/root/.pyenv/versions/3.9.18/bin/python3.9").getParent().getParent();
+        final Path real = dir.resolve("libpython-custom.so");
+        Files.copy(home.resolve("lib/libpython3.9.so.1.0"), real);
+        Files.createSymbolicLink(dir.resolve("libpython3.9.so.1.0"), real);
+        final Path exe = dir.resolve("myapp");
+        Files.copy(home.resolve("bin/python3.9"), exe);
+        final ProcessBuilder pb = new ProcessBuilder(exe.toString(), "-S", "-c", Targets.SCRIPT);
+        pb.environment().put("LD_LIBRARY_PATH", dir.toString());
+        pb.environment().put("PYTHONHOME", home.toString());
+        try (Targets.Target target = Targets.start(pb)) {
+            final SamplerException e = assertThrows(SamplerException.class,
+                    () -> PythonLocator.locate(target.pid(), null, Duration.ofSeconds(5)));
+            assertEquals(Reason.UNKNOWN_VERSION, e.reason(), e.getMessage());
+            assertEquals(3, e.exitStatus());
+            assertTrue(e.getMessage().contains(real.toString()), e.getMessage());
+        }
+    }
+
+    @Test
     void retriesUntilTheInterpreterIsLoaded() throws Exception {
         final String interpreter = Targets.INTERPRETERS.stream().filter(p -> Files.isExecutable(Path.of(p)))
                 .findFirst().orElse(null);
