@@ -59,7 +59,7 @@ class PermissionTest {
     private static boolean worldReadable(final Path dir) throws IOException {
         for (Path p = dir; p != null; p = p.getParent()) {
             final String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
-            if (perms.charAt(8) != 'x' || p.equals(dir) && perms.charAt(7) != 'r') {
+            if (perms.charAt(8) != 'x' || p.equals(dir) && perms.charAt(6) != 'r') {
                 return false;
             }
         }
