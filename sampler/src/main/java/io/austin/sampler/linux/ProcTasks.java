@@ -42,6 +42,7 @@ public final class ProcTasks implements AutoCloseable {
     private final Memory buffer;
     private final ByteBuffer javaBuffer;
     private final long pageSize = pageSize();
+    private boolean closed;
 
     /** Prepares to read about process {@code pid}; does not check that it exists. */
     public ProcTasks(final int pid) {
@@ -50,6 +51,9 @@ public final class ProcTasks implements AutoCloseable {
 
     /** With {@code nativeIo} false, uses Java I/O even where JNA works (tests of the fallback). */
     ProcTasks(final int pid, final boolean nativeIo) {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("not a process id: " + pid);
+        }
         this.pid = pid;
         this.nativeIo = nativeIo;
         if (nativeIo) {
@@ -111,6 +115,7 @@ public final class ProcTasks implements AutoCloseable {
      * {@code S} sleeping, {@code D} disk wait, and so on; {@link #UNKNOWN_STATE} if it could not be read.
      */
     public char state(final int tid) {
+        ensureOpen();
         if (tid <= 0) {
             return UNKNOWN_STATE;
         }
@@ -140,6 +145,7 @@ public final class ProcTasks implements AutoCloseable {
      * @return the RSS, or -1 if it could not be read (the process has exited)
      */
     public long residentBytes() {
+        ensureOpen();
         final int n = nativeIo ? readNative(statmPath) : readJava(Path.of("/proc", Integer.toString(pid), "statm"));
         final long pages = parseSecondField(bytes, n);
         return pages < 0 ? -1 : pages * pageSize;
@@ -303,8 +309,18 @@ public final class ProcTasks implements AutoCloseable {
         return -1;
     }
 
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("ProcTasks for PID " + pid + " is closed");
+        }
+    }
+
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (nativeIo) {
             path.close();
             statmPath.close();

@@ -137,6 +137,9 @@ class ProcTasksTest {
             final SamplerException e = assertThrows(SamplerException.class, tasks::threadIds);
             assertEquals(Reason.NO_SUCH_PROCESS, e.reason());
             assertEquals(ProcTasks.UNKNOWN_STATE, tasks.state(-5));
+            tasks.close();
+            assertThrows(IllegalStateException.class, () -> tasks.state(pid));
         }
+        assertThrows(IllegalArgumentException.class, () -> new ProcTasks(0));
     }
 }
