@@ -65,4 +65,7 @@ final class LibC {
 
     /** {@code long sysconf(int name)}. */
     static native long sysconf(int name);
+
+    /** {@code int kill(pid_t pid, int sig)}: forwards SIGINT/SIGTERM to a spawned target. */
+    static native int kill(int pid, int sig);
 }

@@ -1,0 +1,46 @@
+package io.austin.sampler.linux;
+
+import java.util.function.IntConsumer;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * SIGINT/SIGTERM for the sampler's CLI: catch them to end sampling cleanly (footer written, output flushed), and
+ * forward them to a spawned target, as Austin does.
+ */
+public final class Signals {
+    /** SIGINT's number on Linux. */
+    public static final int SIGINT = 2;
+    /** SIGTERM's number on Linux. */
+    public static final int SIGTERM = 15;
+
+    private Signals() {
+    }
+
+    /** A registration that restores the previous handlers when closed. */
+    public interface Handle extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Calls {@code onSignal} with the signal number when SIGINT or SIGTERM arrives, instead of ending the JVM.
+     * The callback runs on a JVM signal thread.
+     */
+    public static Handle onStop(IntConsumer onSignal) {
+        SignalHandler handler = sig -> onSignal.accept(sig.getNumber());
+        Signal intSignal = new Signal("INT");
+        Signal termSignal = new Signal("TERM");
+        SignalHandler previousInt = Signal.handle(intSignal, handler);
+        SignalHandler previousTerm = Signal.handle(termSignal, handler);
+        return () -> {
+            Signal.handle(intSignal, previousInt);
+            Signal.handle(termSignal, previousTerm);
+        };
+    }
+
+    /** Sends signal {@code sig} to process {@code pid}; false if it could not be delivered (e.g. it has ended). */
+    public static boolean send(int pid, int sig) {
+        return pid > 0 && LibC.available() && LibC.kill(pid, sig) == 0;
+    }
+}
