@@ -53,6 +53,7 @@ public final class StackWalker {
     private final ByteBuffer objBuf = buffer(MAX_STRING * 4 + 256);
     private ByteBuffer tableBuf = buffer(4096);
     private ByteBuffer win = buffer(16 * 1024);
+    private ByteBuffer spare = buffer(16 * 1024);
     private long winStart;
     private long winEnd;
     private long winPrevious;
@@ -403,18 +404,20 @@ public final class StackWalker {
             return false;
         }
         int len = (int) (fr + size - chunk);
-        if (len > win.capacity()) {
-            win = buffer(Math.min(MAX_WINDOW, Math.max(len, win.capacity() * 2)));
+        if (len > spare.capacity()) {
+            spare = buffer(Math.min(MAX_WINDOW, Math.max(len, spare.capacity() * 2)));
         }
-        if (!mem.read(chunk, win, 0, len)) {
+        // Read into the spare buffer: a failed read may have scribbled on it, and the current window stays valid.
+        if (!mem.read(chunk, spare, 0, len)) {
             return false;
         }
-        long chunkSize = win.getLong(8);
+        long chunkSize = spare.getLong(8);
         if (chunkSize < len || chunkSize > (1L << 32)) {
-            winStart = 0;
-            winEnd = 0;
             return false;
         }
+        ByteBuffer t = win;
+        win = spare;
+        spare = t;
         winStart = chunk;
         winEnd = chunk + len;
         winPrevious = win.getLong(0);
