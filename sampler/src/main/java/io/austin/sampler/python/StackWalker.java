@@ -44,6 +44,8 @@ public final class StackWalker {
     private final int rtLen;
     private final int tsLen;
     private final int codeLen;
+    /** Where in {@code frBuf} the TID lands when read together with the leaf frame (3.8–3.10). */
+    private final int tidSlot;
 
     private final ByteBuffer rtBuf;
     private final ByteBuffer small = buffer(256);
@@ -77,6 +79,8 @@ public final class StackWalker {
 
     private final WalkResult result = new WalkResult();
     private int pass;
+    /** Passes ended by an exception the checks should have prevented (a bug if ever non-zero). */
+    int unexpected;
     private int tidOffset = -1;
     private int tidDiscoveryLeft = TID_DISCOVERY_PASSES;
 
@@ -107,7 +111,8 @@ public final class StackWalker {
         this.rtBuf = buffer(rtLen);
         this.tsLen = lay.threadReadLength();
         this.tsBuf = buffer(tsLen);
-        this.frBuf = buffer(lay.frSize);
+        this.tidSlot = (lay.frSize + 7) & ~7;
+        this.frBuf = buffer(tidSlot + 8);
         this.codeLen = lay.codeReadLength();
         this.codeBuf = buffer(codeLen * MAX_BATCH);
         if (lay.frameChain != Layout.FrameChain.FRAME_OBJECT) {
@@ -191,6 +196,8 @@ public final class StackWalker {
             walkRuntime(r);
         } catch (RuntimeException e) {
             // Target garbage must never escape a pass; anything that slipped past the checks ends the pass here.
+            // Counted, so that tests can insist it never happens.
+            unexpected++;
             r.complete = false;
         }
         r.calls = mem.calls() - callsBefore;
@@ -291,10 +298,30 @@ public final class StackWalker {
             case HOLDS_GIL_INT -> t.holdsGil = b.getInt(lay.tsHoldsGil) != 0;
             default -> t.holdsGil = gilHolder == ts;
         }
+        long preloaded = 0;
         if (lay.tsNativeThreadId >= 0) {
             t.nativeThreadId = b.getLong(lay.tsNativeThreadId);
         } else if (pthread != 0 && tidOffset > 0) {
-            t.nativeThreadId = mem.read(pthread + tidOffset, small, 0, 4) ? small.getInt(0) : 0;
+            // 3.8-3.10: the TID lives in glibc's struct pthread. Read it in the same call as the leaf frame.
+            long leafFrame = b.getLong(lay.tsFrame);
+            int got = 0;
+            if (validPointer(leafFrame)) {
+                bAddr[0] = leafFrame;
+                bLen[0] = lay.frSize;
+                bOff[0] = 0;
+                bAddr[1] = pthread + tidOffset;
+                bLen[1] = 4;
+                bOff[1] = tidSlot;
+                got = mem.readBatch(bAddr, bLen, bOff, 2, frBuf);
+            }
+            if (got >= 1) {
+                preloaded = leafFrame;
+            }
+            if (got == 2) {
+                t.nativeThreadId = frBuf.getInt(tidSlot);
+            } else if (got == 0) {
+                t.nativeThreadId = mem.read(pthread + tidOffset, small, 0, 4) ? small.getInt(0) : 0;
+            }
         }
         long frame;
         switch (lay.frameChain) {
@@ -312,7 +339,7 @@ public final class StackWalker {
             default -> frame = b.getLong(lay.tsFrame);
         }
         long chunk = lay.tsDatastackChunk >= 0 ? b.getLong(lay.tsDatastackChunk) : 0;
-        int n = collectFrames(frame, chunk);
+        int n = collectFrames(frame, chunk, preloaded);
         boolean bad = n < 0;
         if (bad) {
             n = -n - 1;
@@ -322,9 +349,10 @@ public final class StackWalker {
 
     /**
      * Follows the frame chain from the leaf, filling {@code fCode/fAddrq/fOwner}. Returns the frame count, or
-     * {@code -(count + 1)} when the chain could not be followed to its end.
+     * {@code -(count + 1)} when the chain could not be followed to its end. {@code preloaded} is a frame already in
+     * {@code frBuf} (0 for none).
      */
-    private int collectFrames(long fr, long chunk) {
+    private int collectFrames(long fr, long chunk, long preloaded) {
         seenFrames.clear();
         winStart = 0;
         winEnd = 0;
@@ -332,14 +360,17 @@ public final class StackWalker {
         int size = lay.frSize;
         int n = 0;
         long nextChunk = chunk;
-        while (fr != 0) {
-            if (n >= MAX_DEPTH || !validPointer(fr) || !seenFrames.add(fr)) {
+        // Steps, not frames, bound the loop: skipped frames count too, and the seen-set has a fixed capacity.
+        for (int steps = 0; fr != 0; steps++) {
+            if (steps >= MAX_DEPTH || !validPointer(fr) || !seenFrames.add(fr)) {
                 return -n - 1;
             }
             ByteBuffer b;
             int o;
             if (objects) {
-                if (!mem.read(fr, frBuf, 0, size)) {
+                if (fr == preloaded) {
+                    preloaded = 0;
+                } else if (!mem.read(fr, frBuf, 0, size)) {
                     return -n - 1;
                 }
                 b = frBuf;

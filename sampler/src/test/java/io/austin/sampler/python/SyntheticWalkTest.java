@@ -355,5 +355,37 @@ class SyntheticWalkTest {
                 w.walk();
             }
         });
+        assertEquals(0, w.unexpected, "passes ended by an unexpected exception");
+    }
+
+    /** Chains longer than the depth cap, of real frames or of skipped shim frames, end the walk: invalid. */
+    @ParameterizedTest
+    @MethodSource("versions")
+    void overlongChainsAreCut(String v) {
+        SyntheticPython py = python(v);
+        long interp = py.interpreter(0);
+        long ts = py.thread(interp, SyntheticPython.PID);
+        long c = py.code("c.py", "f", 1, 2, 2, 2, 0, 1);
+        List<SyntheticPython.F> frames = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            frames.add(SyntheticPython.F.of(c, 2));
+        }
+        py.stack(ts, frames, 4096);
+        StackWalker w = py.walker();
+        ThreadStack t = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> w.walk().thread(0));
+        assertTrue(t.invalid());
+        assertEquals(StackWalker.MAX_DEPTH, t.depth());
+        if (py.lay.ownerSkipMask != 0) {
+            frames.clear();
+            frames.add(SyntheticPython.F.of(c, 2));
+            for (int i = 0; i < 5000; i++) {
+                frames.add(new SyntheticPython.F(c, 2, 3));
+            }
+            py.stack(ts, frames, 4096);
+            t = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> w.walk().thread(0));
+            assertTrue(t.invalid());
+            assertEquals(0, t.depth());
+        }
+        assertEquals(0, w.unexpected);
     }
 }
