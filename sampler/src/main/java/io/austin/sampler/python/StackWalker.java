@@ -78,6 +78,30 @@ public final class StackWalker {
     private final LongMap<StringEntry> strings = new LongMap<>(1024, 16384);
 
     private final WalkResult result = new WalkResult();
+
+    // Prefetch: the hot-path ranges one pass reads become the next pass's plan, fetched in one batched call at its
+    // start. The walk then takes what it needs from that copy when address and length match, and reads the rest.
+    // Every byte used is still read during the pass; a steady stack costs one system call.
+    static final int MAX_PLAN = 4096;
+    static final int MAX_PLAN_BYTES = 8 << 20;
+    private static final int WINDOW_SLACK = 2048;
+    private static final int MAX_PREFETCH_FAILURES = 4;
+    boolean prefetch = true;
+    private long[] planAddr = new long[MAX_PLAN];
+    private int[] planLen = new int[MAX_PLAN];
+    private int planCount;
+    private long planBytes;
+    private final LongIntMap planIndex = new LongIntMap(MAX_PLAN);
+    private long[] pfAddr = new long[MAX_PLAN];
+    private int[] pfLen = new int[MAX_PLAN];
+    private final int[] pfOff = new int[MAX_PLAN];
+    private int pfCount;
+    private final LongIntMap pfIndex = new LongIntMap(MAX_PLAN);
+    private ByteBuffer pfBuf = buffer(64 * 1024);
+    private final long[] mAddr = new long[MAX_BATCH];
+    private final int[] mLen = new int[MAX_BATCH];
+    private final int[] mOff = new int[MAX_BATCH];
+    private final int[] mIndex = new int[MAX_BATCH];
     private int pass;
     /** Passes ended by an exception the checks should have prevented (a bug if ever non-zero). */
     int unexpected;
@@ -193,6 +217,7 @@ public final class StackWalker {
         r.reset();
         pass++;
         try {
+            startPrefetch();
             walkRuntime(r);
         } catch (RuntimeException e) {
             // Target garbage must never escape a pass; anything that slipped past the checks ends the pass here.
@@ -205,7 +230,7 @@ public final class StackWalker {
     }
 
     private void walkRuntime(WalkResult r) {
-        if (!mem.read(runtime + rtLo, rtBuf, 0, rtLen)) {
+        if (!fetch(runtime + rtLo, rtBuf, 0, rtLen)) {
             r.complete = false;
             return;
         }
@@ -235,7 +260,7 @@ public final class StackWalker {
             if (cevalGil) {
                 count = addRange(count, interp + lay.isCevalGil, 8);
             }
-            if (mem.readBatch(bAddr, bLen, bOff, count, small) != count) {
+            if (fetchBatch(bAddr, bLen, bOff, count, small) != count) {
                 r.complete = false;
                 return;
             }
@@ -253,7 +278,7 @@ public final class StackWalker {
                     r.complete = false;
                     break;
                 }
-                if (!mem.read(ts, tsBuf, 0, tsLen) || tsBuf.getLong(lay.tsInterp) != interp) {
+                if (!fetch(ts, tsBuf, 0, tsLen) || tsBuf.getLong(lay.tsInterp) != interp) {
                     // Without a readable, matching thread state the rest of the list cannot be trusted.
                     r.complete = false;
                     break;
@@ -269,6 +294,114 @@ public final class StackWalker {
         }
     }
 
+    /** Fetches last pass's plan in one batched read (more only when some range fails) and starts a new plan. */
+    private void startPrefetch() {
+        long[] a = pfAddr;
+        int[] l = pfLen;
+        pfAddr = planAddr;
+        pfLen = planLen;
+        planAddr = a;
+        planLen = l;
+        pfCount = prefetch ? planCount : 0;
+        planCount = 0;
+        planBytes = 0;
+        planIndex.clear();
+        pfIndex.clear();
+        int total = 0;
+        for (int i = 0; i < pfCount; i++) {
+            pfOff[i] = total;
+            total += (pfLen[i] + 7) & ~7;
+        }
+        if (total > pfBuf.capacity()) {
+            pfBuf = buffer(Math.max(total, pfBuf.capacity() * 2));
+        }
+        int failures = 0;
+        int i = 0;
+        while (i < pfCount && failures <= MAX_PREFETCH_FAILURES) {
+            int count = Math.min(MAX_BATCH, pfCount - i);
+            int got = Math.max(0, readBatchAt(pfAddr, pfLen, pfOff, i, count));
+            for (int j = i; j < i + got; j++) {
+                pfIndex.put(pfAddr[j], j);
+            }
+            if (got < count) {
+                failures++;
+                got++; // skip the range that failed
+            }
+            i += got;
+        }
+    }
+
+    /** {@code readBatch} over {@code count} ranges of the arrays starting at {@code from}. */
+    private int readBatchAt(long[] addr, int[] len, int[] off, int from, int count) {
+        if (from == 0) {
+            return mem.readBatch(addr, len, off, count, pfBuf);
+        }
+        for (int j = 0; j < count; j++) {
+            mAddr[j] = addr[from + j];
+            mLen[j] = len[from + j];
+            mOff[j] = off[from + j];
+        }
+        return mem.readBatch(mAddr, mLen, mOff, count, pfBuf);
+    }
+
+    /** Adds a range to the next pass's plan (the longest length wins for an address). */
+    private void record(long address, int length) {
+        int i = planIndex.get(address);
+        if (i >= 0) {
+            if (planLen[i] < length) {
+                planBytes += length - planLen[i];
+                planLen[i] = length;
+            }
+            return;
+        }
+        if (planCount >= MAX_PLAN || planBytes + length > MAX_PLAN_BYTES) {
+            return;
+        }
+        planAddr[planCount] = address;
+        planLen[planCount] = length;
+        planIndex.put(address, planCount);
+        planCount++;
+        planBytes += length;
+    }
+
+    /** A hot-path read: from this pass's prefetch when it holds the range, else from the target; recorded. */
+    private boolean fetch(long address, ByteBuffer dst, int dstOffset, int length) {
+        int s = pfIndex.get(address);
+        if (s >= 0 && pfLen[s] >= length) {
+            dst.put(dstOffset, pfBuf, pfOff[s], length);
+        } else if (!mem.read(address, dst, dstOffset, length)) {
+            return false;
+        }
+        record(address, length);
+        return true;
+    }
+
+    /**
+     * A hot-path batched read with {@code readBatch}'s contract (the number of leading ranges obtained): ranges
+     * in the prefetch are copied, the others read in one call.
+     */
+    private int fetchBatch(long[] addr, int[] len, int[] off, int count, ByteBuffer dst) {
+        int misses = 0;
+        for (int i = 0; i < count; i++) {
+            int s = pfIndex.get(addr[i]);
+            if (s >= 0 && pfLen[s] >= len[i]) {
+                dst.put(off[i], pfBuf, pfOff[s], len[i]);
+            } else {
+                mAddr[misses] = addr[i];
+                mLen[misses] = len[i];
+                mOff[misses] = off[i];
+                mIndex[misses] = i;
+                misses++;
+            }
+        }
+        int got = misses == 0 ? 0 : Math.max(0, mem.readBatch(mAddr, mLen, mOff, misses, dst));
+        int leading = got < misses ? mIndex[got] : count;
+        for (int i = 0; i < leading; i++) {
+            record(addr[i], len[i]);
+        }
+        return leading;
+    }
+
     private int addRange(int i, long address, int length) {
         bAddr[i] = address;
         bLen[i] = length;
@@ -282,7 +415,7 @@ public final class StackWalker {
         }
         int lo = Math.min(lay.gilLastHolder, lay.gilLocked);
         int hi = Math.max(lay.gilLastHolder + 8, lay.gilLocked + 4);
-        if (!mem.read(gil + lo, small, 64, hi - lo)) {
+        if (!fetch(gil + lo, small, 64, hi - lo)) {
             return 0;
         }
         boolean locked = small.getInt(64 + lay.gilLocked - lo) != 0;
@@ -312,7 +445,7 @@ public final class StackWalker {
                 bAddr[1] = pthread + tidOffset;
                 bLen[1] = 4;
                 bOff[1] = tidSlot;
-                got = mem.readBatch(bAddr, bLen, bOff, 2, frBuf);
+                got = fetchBatch(bAddr, bLen, bOff, 2, frBuf);
             }
             if (got >= 1) {
                 preloaded = leafFrame;
@@ -320,7 +453,7 @@ public final class StackWalker {
             if (got == 2) {
                 t.nativeThreadId = frBuf.getInt(tidSlot);
             } else if (got == 0) {
-                t.nativeThreadId = mem.read(pthread + tidOffset, small, 0, 4) ? small.getInt(0) : 0;
+                t.nativeThreadId = fetch(pthread + tidOffset, small, 0, 4) ? small.getInt(0) : 0;
             }
         }
         long frame;
@@ -329,7 +462,7 @@ public final class StackWalker {
                 long cf = b.getLong(lay.tsCframe);
                 if (cf == 0) {
                     frame = 0;
-                } else if (!validPointer(cf) || !mem.read(cf + lay.cfCurrentFrame, small, 0, 8)) {
+                } else if (!validPointer(cf) || !fetch(cf + lay.cfCurrentFrame, small, 0, 8)) {
                     t.invalid = true;
                     return;
                 } else {
@@ -370,7 +503,7 @@ public final class StackWalker {
             if (objects) {
                 if (fr == preloaded) {
                     preloaded = 0;
-                } else if (!mem.read(fr, frBuf, 0, size)) {
+                } else if (!fetch(fr, frBuf, 0, size)) {
                     return -n - 1;
                 }
                 b = frBuf;
@@ -383,7 +516,7 @@ public final class StackWalker {
                 b = win;
                 o = (int) (fr - winStart);
             } else {
-                if (!mem.read(fr, frBuf, 0, size)) {
+                if (!fetch(fr, frBuf, 0, size)) {
                     return -n - 1;
                 }
                 b = frBuf;
@@ -439,13 +572,15 @@ public final class StackWalker {
             spare = buffer(Math.min(MAX_WINDOW, Math.max(len, spare.capacity() * 2)));
         }
         // Read into the spare buffer: a failed read may have scribbled on it, and the current window stays valid.
-        if (!mem.read(chunk, spare, 0, len)) {
+        if (!fetch(chunk, spare, 0, len)) {
             return false;
         }
         long chunkSize = spare.getLong(8);
         if (chunkSize < len || chunkSize > (1L << 32)) {
             return false;
         }
+        // Next pass, prefetch a little more of the chunk so that a slightly deeper stack is still covered.
+        record(chunk, (int) Math.min(chunkSize, Math.min(MAX_WINDOW, len + WINDOW_SLACK)));
         ByteBuffer t = win;
         win = spare;
         spare = t;
@@ -512,7 +647,7 @@ public final class StackWalker {
                 bLen[j] = codeLen;
                 bOff[j] = j * codeLen;
             }
-            int got = Math.max(0, mem.readBatch(bAddr, bLen, bOff, count, codeBuf));
+            int got = Math.max(0, fetchBatch(bAddr, bLen, bOff, count, codeBuf));
             for (int j = 0; j < got; j++) {
                 check(queue[start + j], j * codeLen);
             }

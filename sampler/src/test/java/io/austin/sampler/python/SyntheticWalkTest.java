@@ -159,6 +159,7 @@ class SyntheticWalkTest {
         }
         py.stack(ts, frames, 40);
         StackWalker w = py.walker();
+        w.prefetch = false;
         w.walk();
         WalkResult r = w.walk();
         ThreadStack t = r.thread(0);
@@ -172,6 +173,14 @@ class SyntheticWalkTest {
                     + (py.lay.gilMethod == Layout.GilMethod.INTERPRETER_CEVAL_GIL ? 1 : 0);
             assertEquals(expected, r.calls());
         }
+        // With prefetching, a steady stack costs one batched read, plus here the failing window attempt for the
+        // generator frame.
+        w.prefetch = true;
+        w.walk();
+        r = w.walk();
+        assertEquals(100, r.thread(0).depth());
+        assertFalse(r.thread(0).invalid());
+        assertEquals(py.lay.frameChain == Layout.FrameChain.FRAME_OBJECT ? 1 : 2, r.calls());
     }
 
     @ParameterizedTest
