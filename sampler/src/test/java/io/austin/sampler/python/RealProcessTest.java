@@ -176,10 +176,12 @@ class RealProcessTest {
             StackWalker w = t.walker(mem);
             System.out.println("[walker] " + python + " " + w + " differences=" + w.layoutDifferences());
             Map<Long, String> expected = new HashMap<>();
+            Map<Long, String> positions = new HashMap<>();
             long mainTid = -1;
             for (String s : t.stacks) {
-                String[] p = s.split(" ", 3);
+                String[] p = s.split(" ");
                 expected.put(Long.parseLong(p[1]), p[2]);
+                positions.put(Long.parseLong(p[1]), p[3]);
                 if (p[0].equals("main")) {
                     mainTid = Long.parseLong(p[1]);
                 }
@@ -188,6 +190,19 @@ class RealProcessTest {
             Map<String, String> seen = match(w, expected);
             for (Map.Entry<Long, String> e : expected.entrySet()) {
                 assertEquals(e.getValue(), seen.get(Long.toString(e.getKey())), "thread " + e.getKey());
+            }
+            // End lines and columns (3.11+; zeros before) of every frame but the leaf, which has moved on from
+            // the report() call to the sleep.
+            WalkResult now = w.walk();
+            for (Map.Entry<Long, String> e : positions.entrySet()) {
+                ThreadStack ts = find(now, e.getKey(), 0);
+                String[] want = e.getValue().split(";");
+                assertEquals(want.length, ts.depth());
+                for (int i = 0; i + 1 < want.length; i++) {
+                    Frame f = ts.frame(i).frame();
+                    assertEquals(want[i], f.lineEnd() + "|" + f.column() + "|" + f.columnEnd(),
+                            "positions of " + f + " in thread " + e.getKey());
+                }
             }
             String main = expected.get(mainTid);
             assertTrue(main.contains(t.facts.get("VERSION").endsWith(" 8") || t.facts.get("VERSION").endsWith(" 9")
@@ -235,7 +250,7 @@ class RealProcessTest {
                     ProcMemory mem = new ProcMemory(t.process.pid())) {
                 t.awaitReady();
                 StackWalker w = t.walker(mem);
-                String[] p = t.stacks.get(0).split(" ", 3);
+                String[] p = t.stacks.get(0).split(" ");
                 Map<String, String> seen = match(w, Map.of(Long.parseLong(p[1]), p[2]));
                 assertEquals(p[2], seen.get(p[1]));
                 WalkResult r = w.walk();
@@ -244,6 +259,36 @@ class RealProcessTest {
                         + " wall=%.1f us cpu=%.1f us per pass%n", python, depth, r.thread(0).depth(), s.calls,
                         s.preads, s.wallUs, s.cpuUs);
             }
+        }
+    }
+
+    /** A thread looping on gc.collect(): some passes see the GC running and that thread holding the GIL. */
+    @ParameterizedTest
+    @MethodSource("pythons")
+    void gcAndGilOnABusyTarget(String python) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(python)), python + " not installed");
+        try (Target t = new Target(python, "busy"); ProcMemory mem = new ProcMemory(t.process.pid())) {
+            t.awaitReady();
+            long busy = Long.parseLong(t.facts.get("BUSY"));
+            StackWalker w = t.walker(mem);
+            int passes = 400;
+            int gc = 0;
+            int busyHolds = 0;
+            int mainHolds = 0;
+            for (int i = 0; i < passes; i++) {
+                WalkResult r = w.walk();
+                gc += r.interpreterCount() > 0 && r.gcCollecting(0) ? 1 : 0;
+                ThreadStack b = find(r, busy, 0);
+                ThreadStack m = find(r, t.pid(), 0);
+                busyHolds += b != null && b.holdsGil() ? 1 : 0;
+                mainHolds += m != null && m.holdsGil() ? 1 : 0;
+                Thread.sleep(1);
+            }
+            System.out.printf("[walker] %s busy target: gc collecting in %d/%d passes, GIL held by the busy thread"
+                    + " in %d, by the sleeping main thread in %d%n", python, gc, passes, busyHolds, mainHolds);
+            assertTrue(gc > 0, "GC never seen running");
+            assertTrue(busyHolds > 0, "the busy thread never seen holding the GIL");
+            assertTrue(mainHolds < passes / 10, "the sleeping thread should rarely hold the GIL");
         }
     }
 

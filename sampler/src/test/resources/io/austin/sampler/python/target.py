@@ -12,13 +12,30 @@ def out(*args):
     sys.stdout.flush()
 
 
+def position(frame):
+    # End line and 1-based columns of the instruction the frame is at (3.11+), as the sampler reports them.
+    if sys.version_info < (3, 11):
+        return "0|0|0"
+    p = list(frame.f_code.co_positions())[frame.f_lasti // 2]
+    return "%d|%d|%d" % (p[1] or 0, 0 if p[2] is None else p[2] + 1, 0 if p[3] is None else p[3] + 1)
+
+
 def report(tag, frame):
     items = []
+    positions = []
     while frame is not None:
         code = frame.f_code
         items.append("%s|%s|%d" % (code.co_filename, getattr(code, "co_qualname", code.co_name), frame.f_lineno))
+        positions.append(position(frame))
         frame = frame.f_back
-    out("STACK", tag, threading.get_native_id(), ";".join(reversed(items)))
+    out("STACK", tag, threading.get_native_id(), ";".join(reversed(items)), ";".join(reversed(positions)))
+
+
+def busy():
+    import gc
+    junk = [[i] for i in range(20000)]
+    while True:
+        gc.collect()
 
 
 out("VERSION", sys.version_info[0], sys.version_info[1])
@@ -92,6 +109,13 @@ def rec(n):
 def main():
     if sys.argv[1] == "depth":
         rec(int(sys.argv[2]))
+        return
+    if sys.argv[1] == "busy":
+        t = threading.Thread(target=busy, daemon=True)
+        t.start()
+        time.sleep(0.2)
+        out("BUSY", t.native_id)
+        d()
         return
     ev = threading.Event()
     threading.Thread(target=worker, args=(ev,), daemon=True).start()
