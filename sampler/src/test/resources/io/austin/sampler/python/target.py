@@ -31,6 +31,17 @@ def report(tag, frame):
     out("STACK", tag, threading.get_native_id(), ";".join(reversed(items)), ";".join(reversed(positions)))
 
 
+def churn():
+    # New code objects all the time (freed ones get their memory reused) and stacks of random depth.
+    import random
+    i = 0
+    while True:
+        i += 1
+        ns = {}
+        exec("def f%d(n):\n    return 0 if n == 0 else f%d(n - 1) + 1\n" % (i, i), ns)
+        ns["f%d" % i](random.randint(1, 60))
+
+
 def busy():
     import gc
     junk = [[i] for i in range(20000)]
@@ -109,6 +120,10 @@ def rec(n):
 def main():
     if sys.argv[1] == "depth":
         rec(int(sys.argv[2]))
+        return
+    if sys.argv[1] == "churn":
+        threading.Thread(target=churn, daemon=True).start()
+        d()
         return
     if sys.argv[1] == "busy":
         t = threading.Thread(target=busy, daemon=True)
