@@ -11,13 +11,17 @@ import java.util.List;
  * Walks every interpreter, thread and frame of a running CPython 3.8–3.14 through a {@link RemoteMemory}
  * (cpython.md §4–§8). One instance per target; not thread-safe; each {@link #walk()} is one sampling pass.
  *
- * <p>Cost model: per pass one read of the runtime, one batched read per interpreter, one read per thread state,
- * and on 3.11+ the thread's current data-stack chunk in one read (frames in it are decoded from the local copy), then
- * all the code objects of the stack in one batched read to re-check the cache. Strings and line tables are read only
- * when a code object is new. A steady-state pass allocates nothing: results and frame references are reused.
+ * <p>Cost model. A cold pass reads the runtime, one batch per interpreter, each thread state, on 3.11+ the
+ * thread's data-stack chunk up to its current frame in one read (frames in it are decoded from that copy; frames
+ * elsewhere, e.g. generators and shims, one read each), on 3.8–3.10 one read per frame object, then all the code
+ * objects of the stack in one batched read to re-check the code cache. Strings and line tables are read only for code
+ * objects not seen before. Every pass records the ranges it read and the next pass fetches them all in one batched
+ * read first, so a steady stack costs one call per pass whatever its depth; only what changed is read again. A
+ * steady-state pass allocates nothing: the result, its thread stacks and the frame references are reused.
  *
- * <p>Robustness (§12): every pointer is checked, every loop is bounded, and garbage in target memory makes a thread
- * {@linkplain ThreadStack#invalid() invalid} (keeping its leaf-side frames) rather than throwing.
+ * <p>Robustness (§12): every pointer is checked, every loop is bounded, code-cache hits are re-checked against the
+ * code object's fields on every pass (addresses are reused), and garbage in target memory makes a thread
+ * {@linkplain ThreadStack#invalid() invalid} (keeping its leaf-side frames) instead of throwing.
  */
 public final class StackWalker {
     static final int MAX_INTERPRETERS = 256;
