@@ -126,7 +126,7 @@ public final class StackWalker {
         this.tagMask = lay.executableTagMask;
         int lo = lay.rtInterpretersHead;
         int hi = lay.rtInterpretersHead + 8;
-        int[] extra = {lay.rtGcCollecting, lay.rtGilstateTstateCurrent,
+        int[] extra = {lay.rtGcCollecting, lay.rtGilstateTstateCurrent, lay.rtFinalizing,
             lay.frameChain == Layout.FrameChain.FRAME_OBJECT ? lay.rtMainThread : -1};
         for (int off : extra) {
             if (off >= 0) {
@@ -244,6 +244,7 @@ public final class StackWalker {
         long gilHolder = lay.gilMethod == Layout.GilMethod.RUNTIME_TSTATE_CURRENT
                 ? rtBuf.getLong(lay.rtGilstateTstateCurrent - rtLo) : 0;
         boolean runtimeGc = lay.rtGcCollecting >= 0 && rtBuf.getInt(lay.rtGcCollecting - rtLo) != 0;
+        r.finalizing = lay.rtFinalizing >= 0 && rtBuf.getLong(lay.rtFinalizing - rtLo) != 0;
         long interp = rtBuf.getLong(lay.rtInterpretersHead - rtLo);
         seenLists.clear();
         int threadsLeft = MAX_THREADS;

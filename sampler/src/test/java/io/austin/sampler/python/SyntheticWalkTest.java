@@ -85,11 +85,15 @@ class SyntheticWalkTest {
         assertEquals(((m & 0x7FFFFFFL) << 16) | 4, m0.frame(1).key());
 
         // Steady state: the same frame references come back, and nothing is re-decoded.
+        assertFalse(r.finalizing());
         FrameRef before = m0.frame(1);
         long calls = py.mem.calls();
         WalkResult again = w.walk();
         assertSame(before, again.thread(1).frame(1));
         assertEquals(py.mem.calls() - calls, again.calls());
+
+        py.mem.putLong(py.runtime + py.lay.rtFinalizing, 0x1234_5678L); // the finalizing thread state
+        assertTrue(w.walk().finalizing());
     }
 
     @ParameterizedTest
