@@ -108,7 +108,7 @@ public final class StackWalker {
     private final int[] mIndex = new int[MAX_BATCH];
     private int pass;
     /** Passes ended by an exception the checks should have prevented (a bug if ever non-zero). */
-    int unexpected;
+    long unexpected;
     private int tidOffset = -1;
     private int tidDiscoveryLeft = TID_DISCOVERY_PASSES;
 
@@ -208,6 +208,14 @@ public final class StackWalker {
      */
     public int pthreadTidOffset() {
         return tidOffset;
+    }
+
+    /**
+     * Passes so far that ended early on an exception the pointer checks should have prevented: a walker bug (or a
+     * target layout this walker does not understand) worth logging, never an error of the target. Normally 0.
+     */
+    public long unexpectedErrors() {
+        return unexpected;
     }
 
     /**
