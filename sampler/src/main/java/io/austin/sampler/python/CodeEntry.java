@@ -73,7 +73,10 @@ final class CodeEntry {
             }
             i = (i + 1) & mask;
         }
-        FrameRef ref = new FrameRef(key(address, addrq), decode(addrq, format, scratch));
+        // Austin's lasti: bytes up to 3.10 (3.10's code units doubled), code units from 3.11 (CPython's own f_lasti
+        // unit there). Instruction offsets are even from 3.11 on, so halving loses nothing.
+        long lasti = format == Layout.LineFormat.LOCATIONS311 ? addrq >> 1 : addrq;
+        FrameRef ref = new FrameRef(key(address, lasti), decode(addrq, format, scratch));
         if (lineCount >= MAX_LINES) {
             clearLines();
         } else if ((lineCount + 1) * 2 > lineKeys.length) {
@@ -91,8 +94,8 @@ final class CodeEntry {
     }
 
     /** Austin's frame key: 27 bits of the code address and 16 bits of the instruction offset. */
-    static long key(long codeAddress, long addrq) {
-        return ((codeAddress & 0x7FFFFFFL) << 16) | (addrq & 0xFFFFL);
+    static long key(long codeAddress, long lasti) {
+        return ((codeAddress & 0x7FFFFFFL) << 16) | (lasti & 0xFFFFL);
     }
 
     private Frame decode(int addrq, Layout.LineFormat format, int[] loc) {

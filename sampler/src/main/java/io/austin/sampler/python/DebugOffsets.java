@@ -1,6 +1,7 @@
 package io.austin.sampler.python;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.austin.sampler.RemoteMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,22 @@ public final class DebugOffsets {
             new Field("unicode_object.asciiobject_size", l -> l.uAsciiSize, (l, v) -> l.uAsciiSize = v));
 
     private DebugOffsets() {
+    }
+
+    /**
+     * Reads the version from the debug cookie at the start of {@code _PyRuntime} (cpython.md §3, method 1).
+     *
+     * @return {@code PY_VERSION_HEX} (e.g. {@code 0x030d00f0}), or -1 when the bytes there are not the cookie
+     *         (before 3.13, or not the runtime) or cannot be read
+     */
+    public static long readVersion(RemoteMemory memory, long runtimeAddress) {
+        ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        if (runtimeAddress == 0 || !memory.read(runtimeAddress, b, 0, 16)) {
+            return -1;
+        }
+        byte[] cookie = new byte[8];
+        b.get(0, cookie, 0, 8);
+        return COOKIE.equals(new String(cookie, StandardCharsets.ISO_8859_1)) ? b.getLong(8) : -1;
     }
 
     /** Size in bytes of the block for a minor version, or -1 when the version has no block in the table. */

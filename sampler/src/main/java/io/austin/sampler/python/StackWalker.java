@@ -11,13 +11,17 @@ import java.util.List;
  * Walks every interpreter, thread and frame of a running CPython 3.8–3.14 through a {@link RemoteMemory}
  * (cpython.md §4–§8). One instance per target; not thread-safe; each {@link #walk()} is one sampling pass.
  *
- * <p>Cost model: per pass one read of the runtime, one batched read per interpreter, one read per thread state,
- * and on 3.11+ the thread's current data-stack chunk in one read (frames in it are decoded from the local copy), then
- * all the code objects of the stack in one batched read to re-check the cache. Strings and line tables are read only
- * when a code object is new. A steady-state pass allocates nothing: results and frame references are reused.
+ * <p>Cost model. A cold pass reads the runtime, one batch per interpreter, each thread state, on 3.11+ the
+ * thread's data-stack chunk up to its current frame in one read (frames in it are decoded from that copy; frames
+ * elsewhere, e.g. generators and shims, one read each), on 3.8–3.10 one read per frame object, then all the code
+ * objects of the stack in one batched read to re-check the code cache. Strings and line tables are read only for code
+ * objects not seen before. Every pass records the ranges it read and the next pass fetches them all in one batched
+ * read first, so a steady stack costs one call per pass whatever its depth; only what changed is read again. A
+ * steady-state pass allocates nothing: the result, its thread stacks and the frame references are reused.
  *
- * <p>Robustness (§12): every pointer is checked, every loop is bounded, and garbage in target memory makes a thread
- * {@linkplain ThreadStack#invalid() invalid} (keeping its leaf-side frames) rather than throwing.
+ * <p>Robustness (§12): every pointer is checked, every loop is bounded, code-cache hits are re-checked against the
+ * code object's fields on every pass (addresses are reused), and garbage in target memory makes a thread
+ * {@linkplain ThreadStack#invalid() invalid} (keeping its leaf-side frames) instead of throwing.
  */
 public final class StackWalker {
     static final int MAX_INTERPRETERS = 256;
@@ -104,7 +108,7 @@ public final class StackWalker {
     private final int[] mIndex = new int[MAX_BATCH];
     private int pass;
     /** Passes ended by an exception the checks should have prevented (a bug if ever non-zero). */
-    int unexpected;
+    long unexpected;
     private int tidOffset = -1;
     private int tidDiscoveryLeft = TID_DISCOVERY_PASSES;
 
@@ -122,7 +126,7 @@ public final class StackWalker {
         this.tagMask = lay.executableTagMask;
         int lo = lay.rtInterpretersHead;
         int hi = lay.rtInterpretersHead + 8;
-        int[] extra = {lay.rtGcCollecting, lay.rtGilstateTstateCurrent,
+        int[] extra = {lay.rtGcCollecting, lay.rtGilstateTstateCurrent, lay.rtFinalizing,
             lay.frameChain == Layout.FrameChain.FRAME_OBJECT ? lay.rtMainThread : -1};
         for (int off : extra) {
             if (off >= 0) {
@@ -207,6 +211,14 @@ public final class StackWalker {
     }
 
     /**
+     * Passes so far that ended early on an exception the pointer checks should have prevented: a walker bug (or a
+     * target layout this walker does not understand) worth logging, never an error of the target. Normally 0.
+     */
+    public long unexpectedErrors() {
+        return unexpected;
+    }
+
+    /**
      * One sampling pass over every interpreter and thread. Never throws for garbage in the target's memory.
      *
      * @return the walker's reusable result, valid until the next call
@@ -240,6 +252,7 @@ public final class StackWalker {
         long gilHolder = lay.gilMethod == Layout.GilMethod.RUNTIME_TSTATE_CURRENT
                 ? rtBuf.getLong(lay.rtGilstateTstateCurrent - rtLo) : 0;
         boolean runtimeGc = lay.rtGcCollecting >= 0 && rtBuf.getInt(lay.rtGcCollecting - rtLo) != 0;
+        r.finalizing = lay.rtFinalizing >= 0 && rtBuf.getLong(lay.rtFinalizing - rtLo) != 0;
         long interp = rtBuf.getLong(lay.rtInterpretersHead - rtLo);
         seenLists.clear();
         int threadsLeft = MAX_THREADS;

@@ -13,6 +13,7 @@ public final class WalkResult {
     boolean[] interpreterGc = new boolean[4];
     int interpreterCount;
     boolean complete;
+    boolean finalizing;
     long calls;
 
     WalkResult() {
@@ -22,6 +23,7 @@ public final class WalkResult {
         threadCount = 0;
         interpreterCount = 0;
         complete = true;
+        finalizing = false;
         calls = 0;
     }
 
@@ -89,6 +91,14 @@ public final class WalkResult {
      */
     public boolean complete() {
         return complete;
+    }
+
+    /**
+     * Whether the runtime is finalizing ({@code _PyRuntime._finalizing} set): the process is shutting down and its
+     * structures may be half torn down (cpython.md §12).
+     */
+    public boolean finalizing() {
+        return finalizing;
     }
 
     /** How many memory reads (system calls) this pass made. */

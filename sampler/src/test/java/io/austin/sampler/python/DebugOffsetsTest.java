@@ -10,6 +10,15 @@ import org.junit.jupiter.api.Test;
 /** The {@code _Py_DebugOffsets} block (3.13 with 584 bytes, 3.14 with 760) drives the layout. */
 class DebugOffsetsTest {
     @Test
+    void versionFromTheCookie() {
+        SyntheticPython py = new SyntheticPython(3, 14);
+        assertEquals(0x030e00f0L, DebugOffsets.readVersion(py.mem, py.runtime));
+        SyntheticPython old = new SyntheticPython(3, 12);
+        assertEquals(-1, DebugOffsets.readVersion(old.mem, old.runtime));
+        assertEquals(-1, DebugOffsets.readVersion(old.mem, 0x10));
+    }
+
+    @Test
     void blockSizesPerVersion() {
         assertEquals(584, DebugOffsets.blockSize(3, 13));
         assertEquals(760, DebugOffsets.blockSize(3, 14));

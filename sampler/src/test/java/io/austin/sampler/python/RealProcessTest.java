@@ -119,9 +119,13 @@ class RealProcessTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -82,14 +82,19 @@ class SyntheticWalkTest {
         } else {
             assertEquals(Frame.of("target.py", "K.m", 25), km);
         }
-        assertEquals(((m & 0x7FFFFFFL) << 16) | 4, m0.frame(1).key());
+        // Austin's key: lasti in bytes up to 3.10, in code units from 3.11 (addrq 4 here)
+        assertEquals(((m & 0x7FFFFFFL) << 16) | (columns(py) ? 2 : 4), m0.frame(1).key());
 
         // Steady state: the same frame references come back, and nothing is re-decoded.
+        assertFalse(r.finalizing());
         FrameRef before = m0.frame(1);
         long calls = py.mem.calls();
         WalkResult again = w.walk();
         assertSame(before, again.thread(1).frame(1));
         assertEquals(py.mem.calls() - calls, again.calls());
+
+        py.mem.putLong(py.runtime + py.lay.rtFinalizing, 0x1234_5678L); // the finalizing thread state
+        assertTrue(w.walk().finalizing());
     }
 
     @ParameterizedTest

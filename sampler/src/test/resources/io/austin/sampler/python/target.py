@@ -60,6 +60,16 @@ def 函数(ev):
     report("worker", sys._getframe()); ev.set(); time.sleep(600)
 
 
+def generator(ev):
+    report("generator", sys._getframe()); ev.set(); time.sleep(600)
+    yield 1
+
+
+def generator_worker(ev):
+    for _ in generator(ev):
+        pass
+
+
 def ünïcode(ev):
     函数(ev)
 
@@ -135,6 +145,9 @@ def main():
     ev = threading.Event()
     threading.Thread(target=worker, args=(ev,), daemon=True).start()
     ev.wait()
+    ev1 = threading.Event()
+    threading.Thread(target=generator_worker, args=(ev1,), daemon=True).start()
+    ev1.wait()
     ev2 = threading.Event()
     threading.Thread(target=sub_interp_thread, args=(ev2,), daemon=True).start()
     ev2.wait()
