@@ -190,7 +190,13 @@ class SamplerIT {
             Flux<StackEvent> flux = Sampler.spawn(List.of(py.path().toString(), "-S",
                     Pythons.target(SHARES).toString(), "30"), options(), run::set);
             flux.filter(e -> e instanceof io.austin.formats.TimeMetric).take(5).blockLast(Duration.ofSeconds(30));
+            long t0 = System.nanoTime();
             ProcessHandle child = ProcessHandle.of(run.get().pid()).orElse(null);
+            while (child != null && child.isAlive() && System.nanoTime() - t0 < 3_000_000_000L) {
+                Thread.sleep(1);
+            }
+            System.out.println("[cancel] " + py + ": child gone " + (System.nanoTime() - t0) / 1000 + " us after "
+                    + "blockLast returned");
             assertTrue(child == null || !child.isAlive(), "child still running after cancel");
         });
     }
