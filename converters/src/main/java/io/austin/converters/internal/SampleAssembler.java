@@ -1,0 +1,266 @@
+package io.austin.converters.internal;
+
+import io.austin.formats.FrameRef;
+import io.austin.formats.GcMarker;
+import io.austin.formats.IdleMarker;
+import io.austin.formats.InvalidFrame;
+import io.austin.formats.KernelFrame;
+import io.austin.formats.MemoryMetric;
+import io.austin.formats.Metadata;
+import io.austin.formats.StackEvent;
+import io.austin.formats.StackHeader;
+import io.austin.formats.TimeMetric;
+import io.austin.formats.collapsed.CollapsedWriter;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns the event stream into whole samples for the profile converters: the process, the thread as the text
+ * format names it ({@code iid:tid}), the frames root first as {@link FrameTable} ids, and the metrics. A sample
+ * ends at the next sample, at metadata or at the end of the input, and is handed to the {@link Sink} with one
+ * reused {@link Sample} object. Memory is bounded by the distinct threads and frames. Not API; not thread-safe.
+ */
+public final class SampleAssembler {
+    /** Receives each completed sample. */
+    @FunctionalInterface
+    public interface Sink {
+        /** Called once per sample; {@code sample} is reused, so copy what must outlive the call. */
+        void sample(Sample sample) throws IOException;
+    }
+
+    /** A sample under assembly; one instance is reused for every sample. */
+    public static final class Sample {
+        private long pid;
+        private String thread;
+        private int[] frames = new int[64];
+        private int depth;
+        private boolean marker;
+        private boolean hasTime;
+        private long time;
+        private boolean idle;
+        private boolean hasMemory;
+        private long memory;
+
+        /** The process id. */
+        public long pid() {
+            return pid;
+        }
+
+        /** The thread as the text format names it: {@code iid:tid} (tid in decimal), or the tid alone. */
+        public String thread() {
+            return thread;
+        }
+
+        /** The frame ids, root first; only the first {@link #depth()} are valid. */
+        public int[] frames() {
+            return frames;
+        }
+
+        /** The number of frames. */
+        public int depth() {
+            return depth;
+        }
+
+        /** Whether the sample had an {@code :INVALID:} or {@code :GC:} marker (kept as a pseudo-frame). */
+        public boolean hasMarker() {
+            return marker;
+        }
+
+        /** Whether a time metric was seen. */
+        public boolean hasTime() {
+            return hasTime;
+        }
+
+        /** The time metric, microseconds. */
+        public long time() {
+            return time;
+        }
+
+        /** Whether the idle marker was seen (full mode). */
+        public boolean idle() {
+            return idle;
+        }
+
+        /** Whether a memory metric was seen. */
+        public boolean hasMemory() {
+            return hasMemory;
+        }
+
+        /** The memory delta, bytes, signed. */
+        public long memory() {
+            return memory;
+        }
+
+        void add(int frame) {
+            if (depth == frames.length) {
+                frames = Arrays.copyOf(frames, depth * 2);
+            }
+            frames[depth++] = frame;
+        }
+    }
+
+    private static final int MAX_THREADS_CACHED = 1 << 16;
+
+    private final boolean compat;
+    private final FrameTable frames;
+    private final Sink sink;
+    private final Sample current = new Sample();
+    private final Map<StackHeader, String> threads = new HashMap<>();
+    private boolean inSample;
+    private boolean sampled;
+    private ProfileMode declared;
+    private ProfileMode mode;
+
+    /**
+     * @param compat whether to behave as the austin-python 1.7.1 text reader, which rejects every sample that has
+     *               an {@code :INVALID:} or {@code :GC:} marker; otherwise markers become pseudo-frames
+     * @param frames where frames are interned
+     * @param sink   receives the samples
+     */
+    public SampleAssembler(boolean compat, FrameTable frames, Sink sink) {
+        this.compat = compat;
+        this.frames = Objects.requireNonNull(frames, "frames");
+        this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /** Feeds one event. */
+    public void accept(StackEvent event) throws IOException {
+        if (event instanceof FrameRef) {
+            if (inSample) {
+                current.add(frames.intern(((FrameRef) event).frame()));
+            }
+        } else if (event instanceof StackHeader) {
+            end();
+            start((StackHeader) event);
+        } else if (event instanceof TimeMetric) {
+            if (inSample) {
+                current.hasTime = true;
+                current.time = ((TimeMetric) event).value();
+            }
+        } else if (event instanceof MemoryMetric) {
+            if (inSample) {
+                current.hasMemory = true;
+                current.memory = ((MemoryMetric) event).value();
+            }
+        } else if (event instanceof IdleMarker) {
+            current.idle = inSample;
+        } else if (event instanceof KernelFrame) {
+            if (inSample) {
+                current.add(frames.kernel(((KernelFrame) event).scope()));
+            }
+        } else if (event instanceof InvalidFrame) {
+            if (inSample) {
+                current.marker = true;
+                current.add(frames.invalid());
+            }
+        } else if (event instanceof GcMarker) {
+            if (inSample) {
+                current.marker = true;
+                current.add(frames.gc());
+            }
+        } else if (event instanceof Metadata) {
+            end();
+            Metadata m = (Metadata) event;
+            if ("mode".equals(m.key()) && declared == null) {
+                declared = ProfileMode.of(m.value());
+            }
+        }
+        // Definitions and string references carry nothing a profile shows.
+    }
+
+    /** Ends the last sample; call once at the end of the input. */
+    public void finish() throws IOException {
+        end();
+    }
+
+    /**
+     * The profile's mode: the {@code mode} metadata of the header, or, when there is none (or an unknown one),
+     * what the first sample's metrics imply (time and memory: full; memory: memory; otherwise wall). Null until
+     * a mode is declared or a sample is seen.
+     */
+    public ProfileMode mode() {
+        return mode != null ? mode : declared;
+    }
+
+    private void start(StackHeader h) {
+        inSample = true;
+        Sample s = current;
+        s.pid = h.pid();
+        String thread = threads.get(h);
+        if (thread == null) {
+            thread = CollapsedWriter.threadName(h);
+            if (threads.size() >= MAX_THREADS_CACHED) {
+                threads.clear();
+            }
+            threads.put(h, thread);
+        }
+        s.thread = thread;
+        s.depth = 0;
+        s.marker = false;
+        s.hasTime = false;
+        s.hasMemory = false;
+        s.idle = false;
+        s.time = 0;
+        s.memory = 0;
+    }
+
+    private void end() throws IOException {
+        if (!inSample) {
+            return;
+        }
+        inSample = false;
+        if (!sampled) {
+            sampled = true;
+            mode = declared != null ? declared
+                    : current.hasTime && current.hasMemory ? ProfileMode.FULL
+                    : current.hasMemory ? ProfileMode.MEMORY : ProfileMode.WALL;
+        }
+        if (compat && current.marker) {
+            return; // austin-python 1.7.1 cannot parse the marker's empty line number and drops the sample
+        }
+        sink.sample(current);
+    }
+
+    /**
+     * The values of {@code s} as the converters pair them with sample kinds, into {@code out} (at least 4 long).
+     *
+     * <p>Compat: as the 1.7.1 text reader computes them, from the metrics the line has whatever the mode: three
+     * metrics give {@code cpu, wall, alloc, dealloc} (cpu is 0 when idle), one gives itself, signed. Otherwise by
+     * mode: wall and cpu one time; memory {@code alloc, dealloc} (the delta split by sign); full the four values.
+     *
+     * @return how many values were written
+     */
+    public static int values(ProfileMode mode, boolean compat, Sample s, long[] out) {
+        long single = s.hasTime ? s.time : s.memory;
+        if (compat) {
+            if (s.hasTime && s.hasMemory) {
+                return full(s, out);
+            }
+            out[0] = single;
+            return 1;
+        }
+        switch (mode) {
+            case MEMORY:
+                long m = s.hasMemory ? s.memory : single;
+                out[0] = Math.max(m, 0);
+                out[1] = m < 0 ? -m : 0;
+                return 2;
+            case FULL:
+                return full(s, out);
+            default:
+                out[0] = single;
+                return 1;
+        }
+    }
+
+    private static int full(Sample s, long[] out) {
+        out[0] = s.idle ? 0 : s.time;
+        out[1] = s.time;
+        out[2] = Math.max(s.memory, 0);
+        out[3] = s.memory < 0 ? -s.memory : 0;
+        return 4;
+    }
+}

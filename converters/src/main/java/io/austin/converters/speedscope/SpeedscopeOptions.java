@@ -1,0 +1,39 @@
+package io.austin.converters.speedscope;
+
+import java.util.Objects;
+
+/**
+ * How {@link SpeedscopeWriter} writes a speedscope document.
+ *
+ * @param compat reproduce austin2speedscope 1.7.1 byte for byte: memory deltas stay signed in one "Memory
+ *               allocation" profile, samples without frames are skipped, its exporter string. The input events
+ *               must then be read as that tool reads them (see {@code Conversions.readProfile}).
+ * @param name   the document's {@code name}; the reference uses the input file's base name
+ * @param indent spaces per nesting level as Python's {@code json.dump(indent=N)} prints them, or -1 for the
+ *               default single-line layout
+ */
+public record SpeedscopeOptions(boolean compat, String name, int indent) {
+    public SpeedscopeOptions {
+        Objects.requireNonNull(name, "name");
+    }
+
+    /** No quirks, name {@code profile}, single line. */
+    public static SpeedscopeOptions defaults() {
+        return new SpeedscopeOptions(false, "profile", -1);
+    }
+
+    /** The same options with another compat setting. */
+    public SpeedscopeOptions withCompat(boolean value) {
+        return new SpeedscopeOptions(value, name, indent);
+    }
+
+    /** The same options with another document name. */
+    public SpeedscopeOptions withName(String value) {
+        return new SpeedscopeOptions(compat, value, indent);
+    }
+
+    /** The same options with another indent (-1: single line). */
+    public SpeedscopeOptions withIndent(int value) {
+        return new SpeedscopeOptions(compat, name, value);
+    }
+}
