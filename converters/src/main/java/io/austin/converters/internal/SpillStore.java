@@ -12,8 +12,8 @@ import java.util.Arrays;
 /**
  * Append-only varint streams that keep one block each in memory and spill full blocks to a single temporary file,
  * so that what a converter must hold until the end (speedscope samples) costs disk, not heap. The file is created
- * on the first spill and deleted by {@link #close()} (and by the OS if the JVM dies: it is opened
- * delete-on-close). Not API; not thread-safe.
+ * on the first spill, opened delete-on-close (on Linux the JDK unlinks it right away, so nothing is left behind even
+ * if the JVM is killed) and released by {@link #close()}. Not API; not thread-safe.
  */
 public final class SpillStore implements Closeable {
     /** The default block size: small enough for thousands of streams, large enough for few writes. */
