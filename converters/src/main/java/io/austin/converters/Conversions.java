@@ -92,13 +92,13 @@ public final class Conversions {
 
     /**
      * Prints the events as Austin's collapsed text, as mojo2austin does (no empty lines). Emits chunks of up to
-     * about 64 KiB as the text is produced (so it streams), the last when the source completes; errors when the
-     * source does. Cancel drops what was not emitted.
+     * about 64 KiB as the text is produced (so it streams), the last when the source completes. When the source
+     * errors, the lines completed so far are emitted first, then the error. Cancel drops what was not emitted.
      */
     public static Function<Flux<StackEvent>, Flux<byte[]>> toCollapsed(CollapsedOptions options) {
         Objects.requireNonNull(options, "options");
         CollapsedWriter.Options writerOptions = options.writerOptions();
-        return events -> encode(events, out -> new CollapsedWriter(out, writerOptions));
+        return events -> encode(events, out -> new CollapsedWriter(out, writerOptions), true);
     }
 
     /**
@@ -108,7 +108,7 @@ public final class Conversions {
      */
     public static Function<Flux<StackEvent>, Flux<byte[]>> toSpeedscope(SpeedscopeOptions options) {
         Objects.requireNonNull(options, "options");
-        return events -> encode(events, out -> new SpeedscopeWriter(out, options));
+        return events -> encode(events, out -> new SpeedscopeWriter(out, options), false);
     }
 
     /**
@@ -117,7 +117,7 @@ public final class Conversions {
      */
     public static Function<Flux<StackEvent>, Flux<byte[]>> toPprof(PprofOptions options) {
         Objects.requireNonNull(options, "options");
-        return events -> encode(events, out -> new PprofWriter(out, options));
+        return events -> encode(events, out -> new PprofWriter(out, options), false);
     }
 
     /**
@@ -148,7 +148,8 @@ public final class Conversions {
         StackEventWriter open(OutputStream out) throws IOException;
     }
 
-    private static Flux<byte[]> encode(Flux<StackEvent> events, WriterFactory factory) {
+    /** @param salvage on a source error, emit what the writer completed before the error (text lines) */
+    private static Flux<byte[]> encode(Flux<StackEvent> events, WriterFactory factory, boolean salvage) {
         return Flux.using(() -> new Session(factory), session -> events.<byte[]>handle((e, sink) -> {
             try {
                 session.writer.write(e);
@@ -159,7 +160,8 @@ public final class Conversions {
             } catch (IOException x) {
                 sink.error(x);
             }
-        }).concatWith(Flux.generate(sink -> {
+        }).onErrorResume(error -> salvage ? Flux.defer(() -> salvaged(session, error)) : Flux.error(error))
+                .concatWith(Flux.generate(sink -> {
             try {
                 boolean more = true;
                 byte[] chunk = null;
@@ -177,6 +179,18 @@ public final class Conversions {
                 sink.error(x);
             }
         })), Session::release);
+    }
+
+    /** What the writer completed before {@code error}, then the error. */
+    private static Flux<byte[]> salvaged(Session session, Throwable error) {
+        try {
+            session.writer.flush();
+        } catch (IOException x) {
+            error.addSuppressed(x);
+        }
+        session.done = true;
+        byte[] chunk = session.buffer.take();
+        return chunk == null ? Flux.error(error) : Flux.just(chunk).concatWith(Flux.error(error));
     }
 
     /** One subscription's writer and the buffer it writes to. */

@@ -1,0 +1,261 @@
+package io.austin.bin;
+
+import io.austin.converters.Conversions;
+import io.austin.formats.FormatException;
+import io.austin.formats.StackEvent;
+import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+
+/**
+ * What the three converters share: {@code INPUT OUTPUT} (either may be {@code -}), {@code --compat},
+ * {@code --debug}, and turning every failure into one line and an {@link ExitCodes} status.
+ */
+abstract class ConverterCommand implements Callable<Integer> {
+    /** The name a speedscope document gets when the input is standard input. */
+    static final String STDIN_NAME = "stdin";
+
+    @Parameters(index = "0", paramLabel = "INPUT",
+            description = "MOJO or Austin text file (the format is detected), or - for standard input.")
+    String input;
+
+    @Parameters(index = "1", paramLabel = "OUTPUT", description = "The file to write, or - for standard output.")
+    String output;
+
+    @Option(names = "--compat", description = "Reproduce the austin-python 1.7.1 tool's output byte for byte, "
+            + "including the samples it loses.")
+    boolean compat;
+
+    @Option(names = "--debug", description = "Print the stack trace of a failure.")
+    boolean debug;
+
+    private final Cli.Streams streams;
+
+    ConverterCommand(Cli.Streams streams) {
+        this.streams = streams;
+    }
+
+    /** The events of the input, read as this tool reads. */
+    abstract Flux<StackEvent> read(Callable<InputStream> input);
+
+    /** The conversion to output chunks. */
+    abstract Flux<byte[]> convert(Flux<StackEvent> events);
+
+    /** The base name of the input, as the reference tools use it, or {@link #STDIN_NAME}. */
+    final String inputName() {
+        if ("-".equals(input)) {
+            return STDIN_NAME;
+        }
+        Path name = Paths.get(input).getFileName();
+        return name == null ? input : name.toString();
+    }
+
+    /** How messages name the input. */
+    private String inputLabel() {
+        return "-".equals(input) ? "standard input" : "'" + input + "'";
+    }
+
+    /** How messages name the output. */
+    private String outputLabel() {
+        return "-".equals(output) ? "standard output" : "'" + output + "'";
+    }
+
+    @Override
+    public final Integer call() throws ToolException {
+        InputStream in = openInput();
+        try {
+            OutputStream out = openOutput();
+            try {
+                Flux<StackEvent> events = read(() -> in);
+                convert(events).as(Conversions.writeTo(out)).block();
+            } catch (RuntimeException e) {
+                throw classify(Exceptions.unwrap(e));
+            } finally {
+                closeOutput(out);
+            }
+        } finally {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // Input fully read or abandoned: nothing more to learn from a failing close.
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private InputStream openInput() throws ToolException {
+        if ("-".equals(input)) {
+            return new InputGuard(new FilterInputStream(streams.in()) {
+                @Override
+                public void close() {
+                    // Standard input belongs to the caller.
+                }
+            });
+        }
+        Path path = Paths.get(input);
+        if (Files.isDirectory(path)) {
+            throw new ToolException(ExitCodes.NO_INPUT, "cannot read input '" + input + "': is a directory", null);
+        }
+        try {
+            return new InputGuard(Files.newInputStream(path));
+        } catch (NoSuchFileException e) {
+            throw new ToolException(ExitCodes.NO_INPUT, "no such input file: " + input, e);
+        } catch (IOException e) {
+            throw new ToolException(ExitCodes.NO_INPUT, "cannot read input '" + input + "': " + reason(e), e);
+        }
+    }
+
+    private OutputStream openOutput() throws ToolException {
+        if ("-".equals(output)) {
+            return new OutputGuard(new BufferedOutputStream(streams.out(), 1 << 16), false);
+        }
+        Path path = Paths.get(output);
+        try {
+            if (!"-".equals(input) && Files.exists(path) && Files.isSameFile(path, Paths.get(input))) {
+                throw new ToolException(ExitCodes.USAGE, "the output '" + output + "' is the input file", null);
+            }
+            return new OutputGuard(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16), true);
+        } catch (IOException e) {
+            throw new ToolException(ExitCodes.CANNOT_CREATE_OUTPUT,
+                    "cannot create output '" + output + "': " + reason(e), e);
+        }
+    }
+
+    private void closeOutput(OutputStream out) throws ToolException {
+        try {
+            out.close(); // flushes what was written, also after a failure
+        } catch (IOException e) {
+            throw new ToolException(ExitCodes.IO_ERROR, "cannot write output " + outputLabel() + ": " + reason(e), e);
+        }
+    }
+
+    private ToolException classify(Throwable t) {
+        if (t instanceof FormatException) {
+            return new ToolException(ExitCodes.CORRUPT_INPUT, "corrupt input " + inputLabel() + ": " + t.getMessage(), t);
+        }
+        if (t instanceof InputFailure) {
+            return new ToolException(ExitCodes.IO_ERROR,
+                    "cannot read input " + inputLabel() + ": " + reason((IOException) t.getCause()), t);
+        }
+        if (t instanceof OutputFailure) {
+            return new ToolException(ExitCodes.IO_ERROR,
+                    "cannot write output " + outputLabel() + ": " + reason((IOException) t.getCause()), t);
+        }
+        if (t instanceof IOException) {
+            return new ToolException(ExitCodes.IO_ERROR, "I/O error: " + reason((IOException) t), t);
+        }
+        return new ToolException(ExitCodes.INTERNAL, "internal error: " + t
+                + (debug ? "" : " (run with --debug for the stack trace)"), t);
+    }
+
+    /** The OS's reason, without the path the message already names. */
+    static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
+            return ((FileSystemException) e).getReason().toLowerCase(java.util.Locale.ROOT);
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** A failure of the input stream itself, told apart from a format error of what it delivered. */
+    private static final class InputFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        InputFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** A failure to write the output. */
+    private static final class OutputFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        OutputFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static final class InputGuard extends FilterInputStream {
+        InputGuard(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw new InputFailure(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                throw new InputFailure(e);
+            }
+        }
+    }
+
+    private static final class OutputGuard extends FilterOutputStream {
+        private final boolean closeUnderlying;
+
+        OutputGuard(OutputStream out, boolean closeUnderlying) {
+            super(out);
+            this.closeUnderlying = closeUnderlying;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new OutputFailure(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw new OutputFailure(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closeUnderlying) {
+                out.close();
+            } else {
+                out.flush();
+            }
+        }
+    }
+}
