@@ -145,7 +145,8 @@ abstract class ConverterCommand implements Callable<Integer> {
 
     private ToolException classify(Throwable t) {
         if (t instanceof FormatException) {
-            return new ToolException(ExitCodes.CORRUPT_INPUT, "corrupt input " + inputLabel() + ": " + t.getMessage(), t);
+            return new ToolException(ExitCodes.CORRUPT_INPUT,
+                    "corrupt input " + inputLabel() + ": " + t.getMessage(), t);
         }
         if (t instanceof InputFailure) {
             return new ToolException(ExitCodes.IO_ERROR,

@@ -37,6 +37,7 @@ public final class SampleAssembler {
         private String thread;
         private int[] frames = new int[64];
         private int depth;
+        private int stack;
         private boolean marker;
         private boolean hasTime;
         private long time;
@@ -62,6 +63,11 @@ public final class SampleAssembler {
         /** The number of frames. */
         public int depth() {
             return depth;
+        }
+
+        /** The id of the whole stack in {@link SampleAssembler#stacks()}: equal stacks, equal ids. */
+        public int stack() {
+            return stack;
         }
 
         /** Whether the sample had an {@code :INVALID:} or {@code :GC:} marker (kept as a pseudo-frame). */
@@ -104,11 +110,32 @@ public final class SampleAssembler {
 
     private static final int MAX_THREADS_CACHED = 1 << 16;
 
+    /**
+     * A thread's previous sample. Consecutive samples of a thread mostly share their frames, and readers hand out
+     * the same event object for the same frame, so comparing references finds the frame ids (and often the whole
+     * stack id) without hashing anything.
+     */
+    private static final class ThreadState {
+        final String name;
+        StackEvent[] refs = new StackEvent[64];
+        int[] ids = new int[64];
+        int depth = -1;
+        int stack = -1;
+
+        ThreadState(String name) {
+            this.name = name;
+        }
+    }
+
     private final boolean compat;
     private final FrameTable frames;
+    private final StackTable stacks = new StackTable();
     private final Sink sink;
     private final Sample current = new Sample();
-    private final Map<StackHeader, String> threads = new HashMap<>();
+    private final Map<StackHeader, ThreadState> threads = new HashMap<>();
+    private ThreadState thread;
+    private StackEvent[] refs = new StackEvent[64];
+    private boolean sameAsBefore;
     private boolean inSample;
     private boolean sampled;
     private ProfileMode declared;
@@ -126,11 +153,16 @@ public final class SampleAssembler {
         this.sink = Objects.requireNonNull(sink, "sink");
     }
 
+    /** The stacks seen so far, as frame ids root first; {@link Sample#stack()} indexes it. */
+    public StackTable stacks() {
+        return stacks;
+    }
+
     /** Feeds one event. */
     public void accept(StackEvent event) throws IOException {
         if (event instanceof FrameRef) {
-            if (inSample) {
-                current.add(frames.intern(((FrameRef) event).frame()));
+            if (inSample && !known(event)) {
+                frame(event, frames.intern(((FrameRef) event).frame()));
             }
         } else if (event instanceof StackHeader) {
             end();
@@ -148,18 +180,22 @@ public final class SampleAssembler {
         } else if (event instanceof IdleMarker) {
             current.idle = inSample;
         } else if (event instanceof KernelFrame) {
-            if (inSample) {
-                current.add(frames.kernel(((KernelFrame) event).scope()));
+            if (inSample && !known(event)) {
+                frame(event, frames.kernel(((KernelFrame) event).scope()));
             }
         } else if (event instanceof InvalidFrame) {
             if (inSample) {
                 current.marker = true;
-                current.add(frames.invalid());
+                if (!known(event)) {
+                    frame(event, frames.invalid());
+                }
             }
         } else if (event instanceof GcMarker) {
             if (inSample) {
                 current.marker = true;
-                current.add(frames.gc());
+                if (!known(event)) {
+                    frame(event, frames.gc());
+                }
             }
         } else if (event instanceof Metadata) {
             end();
@@ -185,19 +221,45 @@ public final class SampleAssembler {
         return mode != null ? mode : declared;
     }
 
+    /** Whether {@code event} is the frame at this depth in the thread's previous sample; if so, adds its id. */
+    private boolean known(StackEvent event) {
+        int d = current.depth;
+        if (sameAsBefore && d < thread.depth && thread.refs[d] == event) {
+            if (d == refs.length) {
+                refs = Arrays.copyOf(refs, d * 2);
+            }
+            refs[d] = event;
+            current.add(thread.ids[d]);
+            return true;
+        }
+        sameAsBefore = false;
+        return false;
+    }
+
+    private void frame(StackEvent event, int id) {
+        int d = current.depth;
+        if (d == refs.length) {
+            refs = Arrays.copyOf(refs, d * 2);
+        }
+        refs[d] = event;
+        current.add(id);
+    }
+
     private void start(StackHeader h) {
         inSample = true;
         Sample s = current;
         s.pid = h.pid();
-        String thread = threads.get(h);
-        if (thread == null) {
-            thread = CollapsedWriter.threadName(h);
+        ThreadState state = threads.get(h);
+        if (state == null) {
+            state = new ThreadState(CollapsedWriter.threadName(h));
             if (threads.size() >= MAX_THREADS_CACHED) {
                 threads.clear();
             }
-            threads.put(h, thread);
+            threads.put(h, state);
         }
-        s.thread = thread;
+        thread = state;
+        sameAsBefore = true;
+        s.thread = state.name;
         s.depth = 0;
         s.marker = false;
         s.hasTime = false;
@@ -212,6 +274,23 @@ public final class SampleAssembler {
             return;
         }
         inSample = false;
+        Sample s = current;
+        ThreadState state = thread;
+        if (sameAsBefore && s.depth == state.depth) {
+            s.stack = state.stack;
+        } else {
+            s.stack = stacks.intern(s.frames, s.depth);
+            // Remember this stack for the thread's next sample: swap the reference arrays, copy the ids.
+            StackEvent[] previous = state.refs;
+            state.refs = refs;
+            refs = previous;
+            if (state.ids.length < s.depth) {
+                state.ids = new int[s.frames.length];
+            }
+            System.arraycopy(s.frames, 0, state.ids, 0, s.depth);
+            state.depth = s.depth;
+            state.stack = s.stack;
+        }
         if (!sampled) {
             sampled = true;
             mode = declared != null ? declared

@@ -1,6 +1,7 @@
 package io.austin.converters.pprof;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import io.austin.converters.internal.FrameTable;
 import io.austin.converters.internal.ProfileMode;
 import io.austin.converters.internal.SampleAssembler;
@@ -42,6 +43,9 @@ public final class PprofWriter implements SteppedWriter {
     private record FunctionKey(String name, String file) {
     }
 
+    private record LabelKey(long pid, String thread) {
+    }
+
     private final OutputStream sink;
     private final GZIPOutputStream gzip;
     private final CodedOutputStream coded;
@@ -53,6 +57,12 @@ public final class PprofWriter implements SteppedWriter {
     private final List<String> strings = new ArrayList<>();
     private final Map<String, Label> threadLabels = new HashMap<>();
     private final Map<Long, Label> pidLabels = new HashMap<>();
+    /** The serialised label fields of each (process, thread). */
+    private final Map<LabelKey, byte[]> labelBytes = new HashMap<>();
+    private LabelKey lastLabelKey;
+    private byte[] lastLabels;
+    /** The serialised location_id field of each stack (by SampleAssembler stack id), made on first use. */
+    private byte[][] stackBytes = new byte[1024][];
     private final Map<FunctionKey, Integer> functionIds = new HashMap<>();
     private final List<Function> functions = new ArrayList<>();
     /** Location id of each FrameTable id, 0 until first used. */
@@ -63,6 +73,7 @@ public final class PprofWriter implements SteppedWriter {
     private int locations;
     private final long[] values = new long[4];
     private final Sample.Builder sample = Sample.newBuilder();
+    private final Sample.Builder valueSample = Sample.newBuilder();
     private boolean typesWritten;
     private boolean finished;
 
@@ -178,29 +189,72 @@ public final class PprofWriter implements SteppedWriter {
         coded.writeMessage(Profile.SAMPLE_TYPE_FIELD_NUMBER, ValueType.newBuilder().setType(t).setUnit(u).build());
     }
 
+    /**
+     * Writes one sample. A {@code Sample}'s fields serialise in number order, so its bytes are the location ids'
+     * bytes, the values' and the labels', each made by the generated classes: the first and last depend only on the
+     * stack and the thread and are made once, which leaves one small message per sample.
+     */
     private void sample(SampleAssembler.Sample s) throws IOException {
         writeTypes();
-        Label thread = threadLabels.get(s.thread());
-        if (thread == null) {
-            thread = Label.newBuilder().setKey(intern("Thread ID")).setStr(intern(s.thread())).build();
-            threadLabels.put(s.thread(), thread);
-        }
-        Label pid = pidLabels.get(s.pid());
-        if (pid == null) {
-            pid = Label.newBuilder().setKey(intern("Process ID")).setStr(intern(Long.toString(s.pid()))).build();
-            pidLabels.put(s.pid(), pid);
-        }
-        sample.clear();
-        int[] ids = s.frames();
-        for (int i = s.depth() - 1; i >= 0; i--) {
-            sample.addLocationId(location(ids[i]));
-        }
+        byte[] labels = labels(s.pid(), s.thread());
+        byte[] stack = stack(s);
+        valueSample.clear();
         int n = SampleAssembler.values(assembler.mode(), compat, s, values);
         for (int i = 0; i < n; i++) {
-            sample.addValue(values[i]);
+            valueSample.addValue(values[i]);
         }
-        sample.addLabel(thread).addLabel(pid);
-        coded.writeMessage(Profile.SAMPLE_FIELD_NUMBER, sample.build());
+        Sample valuePart = valueSample.build();
+        coded.writeTag(Profile.SAMPLE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        coded.writeUInt32NoTag(stack.length + valuePart.getSerializedSize() + labels.length);
+        coded.writeRawBytes(stack);
+        valuePart.writeTo(coded);
+        coded.writeRawBytes(labels);
+    }
+
+    /** The label fields; interns "Thread ID", the thread, "Process ID", the pid, in that order, on first use. */
+    private byte[] labels(long pid, String threadName) {
+        LabelKey last = lastLabelKey;
+        if (last != null && last.pid() == pid && last.thread() == threadName) {
+            return lastLabels;
+        }
+        LabelKey key = new LabelKey(pid, threadName);
+        byte[] bytes = labelBytes.get(key);
+        if (bytes == null) {
+            Label thread = threadLabels.get(threadName);
+            if (thread == null) {
+                thread = Label.newBuilder().setKey(intern("Thread ID")).setStr(intern(threadName)).build();
+                threadLabels.put(threadName, thread);
+            }
+            Label process = pidLabels.get(pid);
+            if (process == null) {
+                process = Label.newBuilder().setKey(intern("Process ID")).setStr(intern(Long.toString(pid))).build();
+                pidLabels.put(pid, process);
+            }
+            bytes = Sample.newBuilder().addLabel(thread).addLabel(process).build().toByteArray();
+            labelBytes.put(key, bytes);
+        }
+        lastLabelKey = key;
+        lastLabels = bytes;
+        return bytes;
+    }
+
+    /** The location_id field of the sample's stack, leaf first; creates the locations on the stack's first use. */
+    private byte[] stack(SampleAssembler.Sample s) {
+        int id = s.stack();
+        if (id >= stackBytes.length) {
+            stackBytes = Arrays.copyOf(stackBytes, Math.max(stackBytes.length * 2, id + 1));
+        }
+        byte[] bytes = stackBytes[id];
+        if (bytes == null) {
+            sample.clear();
+            int[] ids = s.frames();
+            for (int i = s.depth() - 1; i >= 0; i--) {
+                sample.addLocationId(location(ids[i]));
+            }
+            bytes = sample.build().toByteArray();
+            stackBytes[id] = bytes;
+        }
+        return bytes;
     }
 
     private long location(int frame) {

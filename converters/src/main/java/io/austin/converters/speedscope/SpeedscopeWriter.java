@@ -3,6 +3,7 @@ package io.austin.converters.speedscope;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.austin.converters.internal.FrameTable;
 import io.austin.converters.internal.ProfileMode;
 import io.austin.converters.internal.SampleAssembler;
@@ -39,6 +40,10 @@ public final class SpeedscopeWriter implements SteppedWriter {
     private static final String REFERENCE_EXPORTER = "Austin2Speedscope Converter 0.2.1";
     private static final String EXPORTER = "Austin for the JVM speedscope converter";
     private static final int SAMPLES_PER_STEP = 4096;
+    /** Stack arrays are printed once and reused up to this many characters in all. */
+    private static final long STACK_TEXT_BUDGET = 16L << 20;
+    /** Nesting level of a stack array: document, profiles, profile, samples. */
+    private static final int STACK_LEVEL = 4;
     private static final JsonFactory JSON = new JsonFactory();
     private static final PythonJson.Escapes ESCAPES = new PythonJson.Escapes();
 
@@ -87,7 +92,12 @@ public final class SpeedscopeWriter implements SteppedWriter {
     private final FrameTable frames = new FrameTable();
     private final SampleAssembler assembler;
     private final SpillStore store;
-    private final StackTable stacks = new StackTable();
+    private final StackTable stacks;
+    /** Whether each stack was already used in a profile (its frames then have speedscope indices). */
+    private boolean[] used = new boolean[1024];
+    /** Each stack's JSON text, printed on first use while within budget. */
+    private SerializedString[] stackText = new SerializedString[1024];
+    private long stackTextSize;
     private final Map<ProfileKey, Profile> profiles = new HashMap<>();
     private final List<Profile> created = new ArrayList<>();
     /** Speedscope frame index of each FrameTable id, -1 until the frame is first used. */
@@ -95,7 +105,7 @@ public final class SpeedscopeWriter implements SteppedWriter {
     /** FrameTable id of each speedscope frame index. */
     private int[] frameOrder = new int[256];
     private int frameCount;
-    private int[] stack = new int[64];
+    private final StringBuilder text = new StringBuilder();
     private final long[] values = new long[4];
     private ProfileKey lastKey;
     private Profile lastProfile;
@@ -121,6 +131,7 @@ public final class SpeedscopeWriter implements SteppedWriter {
         this.options = Objects.requireNonNull(options, "options");
         this.store = store;
         this.assembler = new SampleAssembler(options.compat(), frames, this::sample);
+        this.stacks = assembler.stacks();
         Arrays.fill(frameIndex, -1);
     }
 
@@ -238,7 +249,7 @@ public final class SpeedscopeWriter implements SteppedWriter {
                 continue;
             }
             if (stackId < 0) {
-                stackId = internStack(s.frames(), depth);
+                stackId = use(s.stack());
             }
             Profile p = profile(s.pid(), s.thread(), kinds[k]);
             p.samples.writeVarint(stackId);
@@ -263,29 +274,76 @@ public final class SpeedscopeWriter implements SteppedWriter {
         }
     }
 
-    private int internStack(int[] ids, int depth) {
-        if (stack.length < depth) {
-            stack = new int[Math.max(depth, stack.length * 2)];
+    /** Gives the stack's frames speedscope indices the first time a profile gets it, as the reference does. */
+    private int use(int stack) {
+        if (stack >= used.length) {
+            used = Arrays.copyOf(used, Math.max(used.length * 2, stack + 1));
         }
-        for (int i = 0; i < depth; i++) {
-            int id = ids[i];
+        if (used[stack]) {
+            return stack;
+        }
+        used[stack] = true;
+        int length = stacks.length(stack);
+        for (int i = 0; i < length; i++) {
+            int id = stacks.item(stack, i);
             if (id >= frameIndex.length) {
                 int old = frameIndex.length;
                 frameIndex = Arrays.copyOf(frameIndex, Math.max(old * 2, id + 1));
                 Arrays.fill(frameIndex, old, frameIndex.length, -1);
             }
-            int index = frameIndex[id];
-            if (index < 0) {
-                index = frameCount++;
+            if (frameIndex[id] < 0) {
+                int index = frameCount++;
                 frameIndex[id] = index;
                 if (index == frameOrder.length) {
                     frameOrder = Arrays.copyOf(frameOrder, index * 2);
                 }
                 frameOrder[index] = id;
             }
-            stack[i] = index;
         }
-        return stacks.intern(stack, depth);
+        return stack;
+    }
+
+    /** The stack as a JSON array of speedscope frame indices, laid out as the printer would. */
+    private SerializedString stackText(int stack) {
+        if (stack < stackText.length && stackText[stack] != null) {
+            return stackText[stack];
+        }
+        StringBuilder b = text;
+        b.setLength(0);
+        int length = stacks.length(stack);
+        b.append('[');
+        int indent = options.indent();
+        for (int i = 0; i < length; i++) {
+            if (indent < 0) {
+                if (i > 0) {
+                    b.append(", ");
+                }
+            } else {
+                b.append(i > 0 ? ",\n" : "\n");
+                pad(b, indent * (STACK_LEVEL + 1));
+            }
+            b.append(frameIndex[stacks.item(stack, i)]);
+        }
+        if (indent >= 0 && length > 0) {
+            b.append('\n');
+            pad(b, indent * STACK_LEVEL);
+        }
+        b.append(']');
+        SerializedString json = new SerializedString(b.toString());
+        if (stackTextSize + b.length() <= STACK_TEXT_BUDGET) {
+            if (stack >= stackText.length) {
+                stackText = Arrays.copyOf(stackText, Math.max(stackText.length * 2, stack + 1));
+            }
+            stackText[stack] = json;
+            stackTextSize += b.length();
+        }
+        return json;
+    }
+
+    private static void pad(StringBuilder b, int n) {
+        for (int i = 0; i < n; i++) {
+            b.append(' ');
+        }
     }
 
     private Profile profile(long pid, String thread, Kind kind) {
@@ -346,12 +404,7 @@ public final class SpeedscopeWriter implements SteppedWriter {
             }
             int id = (int) reader.readVarint();
             reader.readSigned();
-            json.writeStartArray();
-            int length = stacks.length(id);
-            for (int j = 0; j < length; j++) {
-                json.writeNumber(stacks.item(id, j));
-            }
-            json.writeEndArray();
+            json.writeRawValue(stackText(id));
         }
         return !reader.hasNext();
     }
