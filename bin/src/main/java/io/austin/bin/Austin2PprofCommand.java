@@ -1,13 +1,15 @@
 package io.austin.bin;
 
 import io.austin.converters.Conversions;
+import io.austin.converters.pprof.PprofWriter;
 import io.austin.converters.pprof.PprofOptions;
-import io.austin.formats.StackEvent;
+import io.austin.formats.StackEventReader;
+import io.austin.formats.StackEventWriter;
+import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.Callable;
+import java.io.OutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import reactor.core.publisher.Flux;
 
 /** {@code austin2pprof INPUT OUTPUT}: MOJO or Austin text to a pprof profile. */
 @Command(name = "austin2pprof", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -25,12 +27,12 @@ final class Austin2PprofCommand extends ConverterCommand {
     }
 
     @Override
-    Flux<StackEvent> read(Callable<InputStream> input) {
-        return Conversions.readProfile(input, compat);
+    StackEventReader reader(InputStream in) throws IOException {
+        return Conversions.openProfile(in, compat);
     }
 
     @Override
-    Flux<byte[]> convert(Flux<StackEvent> events) {
-        return events.transform(Conversions.toPprof(PprofOptions.defaults().withCompat(compat).withGzip(gzip)));
+    StackEventWriter writer(OutputStream out) throws IOException {
+        return new PprofWriter(out, PprofOptions.defaults().withCompat(compat).withGzip(gzip));
     }
 }

@@ -1,13 +1,15 @@
 package io.austin.bin;
 
 import io.austin.converters.Conversions;
+import io.austin.converters.speedscope.SpeedscopeWriter;
 import io.austin.converters.speedscope.SpeedscopeOptions;
-import io.austin.formats.StackEvent;
+import io.austin.formats.StackEventReader;
+import io.austin.formats.StackEventWriter;
+import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.Callable;
+import java.io.OutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import reactor.core.publisher.Flux;
 
 /** {@code austin2speedscope INPUT OUTPUT}: MOJO or Austin text to a speedscope JSON document. */
 @Command(name = "austin2speedscope", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -26,14 +28,14 @@ final class Austin2SpeedscopeCommand extends ConverterCommand {
     }
 
     @Override
-    Flux<StackEvent> read(Callable<InputStream> input) {
-        return Conversions.readProfile(input, compat);
+    StackEventReader reader(InputStream in) throws IOException {
+        return Conversions.openProfile(in, compat);
     }
 
     @Override
-    Flux<byte[]> convert(Flux<StackEvent> events) {
+    StackEventWriter writer(OutputStream out) {
         SpeedscopeOptions options = SpeedscopeOptions.defaults().withCompat(compat).withName(inputName())
                 .withIndent(indent == null ? -1 : Math.max(indent, 0));
-        return events.transform(Conversions.toSpeedscope(options));
+        return new SpeedscopeWriter(out, options);
     }
 }

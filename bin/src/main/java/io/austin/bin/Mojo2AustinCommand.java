@@ -1,13 +1,14 @@
 package io.austin.bin;
 
 import io.austin.converters.CollapsedOptions;
-import io.austin.converters.Conversions;
-import io.austin.formats.StackEvent;
+import io.austin.formats.StackEventReader;
+import io.austin.formats.StackEventWriter;
 import io.austin.formats.StackEvents;
+import io.austin.formats.collapsed.CollapsedWriter;
+import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.Callable;
+import java.io.OutputStream;
 import picocli.CommandLine.Command;
-import reactor.core.publisher.Flux;
 
 /** {@code mojo2austin INPUT OUTPUT}: MOJO (or Austin text) to Austin's collapsed text, streamed. */
 @Command(name = "mojo2austin", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -22,14 +23,15 @@ final class Mojo2AustinCommand extends ConverterCommand {
     }
 
     @Override
-    Flux<StackEvent> read(Callable<InputStream> input) {
+    StackEventReader reader(InputStream in) throws IOException {
         // Text input is read strictly in both modes: the reference tool reads only MOJO, so there is nothing
         // to be compatible with, and a malformed line should not vanish silently.
-        return StackEvents.read(input, StackEvents.ReadOptions.defaults());
+        return StackEvents.open(in, StackEvents.ReadOptions.defaults());
     }
 
     @Override
-    Flux<byte[]> convert(Flux<StackEvent> events) {
-        return events.transform(Conversions.toCollapsed(CollapsedOptions.defaults().withCompat(compat)));
+    StackEventWriter writer(OutputStream out) {
+        // What Conversions.toCollapsed runs, without the per-event operator chain.
+        return new CollapsedWriter(out, CollapsedOptions.defaults().withCompat(compat).writerOptions());
     }
 }

@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
 
 /**
  * Writes a large, deterministic wall-mode MOJO v3 file for the converter benchmark (docs/bench-converters.sh):
- * a few threads each walking a fixed random call graph, so that stacks are deep (about 40 frames) and change a
- * little from one sample to the next, as real ones do.
+ * four threads moving between 5000 code paths of a random call graph that share their callers, 30 to 55 frames
+ * deep, a few paths hot, the leaf line varying: about 15,000 distinct stacks, as a long real profile has.
  *
  * <p>Usage: {@code BenchmarkProfile OUTPUT [SAMPLES]} (default 330000 samples, about 45 MB).
  */
@@ -26,6 +26,8 @@ public final class BenchmarkProfile {
     private static final int FILES = 200;
     private static final int CALLEES = 4;
     private static final int THREADS = 4;
+    private static final int LINES = 3;
+    private static final int PATHS = 5000;
     private static final long PID = 4242;
 
     private BenchmarkProfile() {
@@ -52,22 +54,38 @@ public final class BenchmarkProfile {
                 c[i] = random.nextInt(FUNCTIONS);
             }
         }
-        Frame[][] frames = new Frame[FUNCTIONS][3];
+        Frame[][] frames = new Frame[FUNCTIONS][LINES];
         for (int f = 0; f < FUNCTIONS; f++) {
             String file = "/srv/app/pkg" + (f % FILES / 20) + "/module_" + (f % FILES) + ".py";
             String scope = "Class" + (f % 37) + ".function_" + f;
-            for (int l = 0; l < 3; l++) {
+            for (int l = 0; l < LINES; l++) {
                 frames[f][l] = Frame.of(file, scope, 10L + f % 500 + 7L * l);
             }
         }
-        int[][] stacks = new int[THREADS][80];
-        int[][] lines = new int[THREADS][80];
-        int[] depth = new int[THREADS];
+        // Code paths as a program has them: each one extends a prefix of an earlier one, so they share callers.
+        int[][] paths = new int[PATHS][];
+        for (int p = 0; p < PATHS; p++) {
+            int depth = 30 + random.nextInt(26);
+            int[] path = new int[depth];
+            int keep = 0;
+            if (p > 0) {
+                int[] parent = paths[random.nextInt(p)];
+                keep = Math.min(parent.length, depth / 2 + random.nextInt(depth / 2));
+                System.arraycopy(parent, 0, path, 0, keep);
+            } else {
+                path[0] = 0;
+                keep = 1;
+            }
+            for (int d = keep; d < depth; d++) {
+                path[d] = callees[path[d - 1]][random.nextInt(CALLEES)];
+            }
+            paths[p] = path;
+        }
+        int[] current = new int[THREADS];
         StackHeader[] headers = new StackHeader[THREADS];
         for (int t = 0; t < THREADS; t++) {
             headers[t] = StackHeader.of(PID, 0, 0x7f00_0000_1000L + 0x1000L * t);
-            stacks[t][0] = t;
-            depth[t] = 1;
+            current[t] = random.nextInt(PATHS);
         }
         try (MojoWriter w = new MojoWriter(os)) {
             w.write(new Metadata("austin", "3.7.0"));
@@ -75,23 +93,17 @@ public final class BenchmarkProfile {
             w.write(new Metadata("mode", "wall"));
             for (int i = 0; i < samples; i++) {
                 int t = i % THREADS;
-                int[] s = stacks[t];
-                int[] ln = lines[t];
-                if (random.nextInt(2) == 0) {
-                    ln[depth[t] - 1] = random.nextInt(3);
-                } else {
-                    depth[t] = Math.max(1, depth[t] - random.nextInt(5));
-                    int target = 30 + random.nextInt(21);
-                    while (depth[t] < target) {
-                        s[depth[t]] = callees[s[depth[t] - 1]][random.nextInt(CALLEES)];
-                        ln[depth[t]] = random.nextInt(3);
-                        depth[t]++;
-                    }
+                if (random.nextInt(10) < 3) {
+                    // A few paths are hot: squaring a uniform number favours low indices.
+                    double r = random.nextDouble();
+                    current[t] = (int) (PATHS * r * r);
                 }
+                int[] path = paths[current[t]];
                 w.write(headers[t]);
-                for (int d = 0; d < depth[t]; d++) {
-                    w.write(FrameRef.of(frames[s[d]][ln[d]]));
+                for (int d = 0; d < path.length - 1; d++) {
+                    w.write(FrameRef.of(frames[path[d]][path[d] % LINES]));
                 }
+                w.write(FrameRef.of(frames[path[path.length - 1]][random.nextInt(LINES)]));
                 w.write(new TimeMetric(900 + random.nextInt(300)));
             }
             w.write(new Metadata("duration", Long.toString(samples * 1000L / THREADS)));

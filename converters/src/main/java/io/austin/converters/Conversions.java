@@ -64,10 +64,20 @@ public final class Conversions {
         if (!compat) {
             return StackEvents.read(input, StackEvents.ReadOptions.defaults());
         }
-        return Flux.using(() -> referenceReader(input.call()), Conversions::events, Conversions::closeQuietly);
+        return Flux.using(() -> openProfile(input.call(), true), Conversions::events, Conversions::closeQuietly);
     }
 
-    private static StackEventReader referenceReader(InputStream in) throws IOException {
+    /**
+     * The plain reader behind {@link #readProfile}: a pull reader of {@code in}'s events as the profile converters
+     * read them, strict by default, as the reference tools with {@code compat}. Closing it closes {@code in}.
+     *
+     * @throws IOException if the first bytes cannot be read
+     */
+    public static StackEventReader openProfile(InputStream in, boolean compat) throws IOException {
+        Objects.requireNonNull(in, "in");
+        if (!compat) {
+            return StackEvents.open(in, StackEvents.ReadOptions.defaults());
+        }
         PushbackInputStream peek = new PushbackInputStream(in, 3);
         if (StackEvents.detect(peek) == StackEvents.Format.MOJO) {
             return ReferenceText.reader(new MojoReader(peek));

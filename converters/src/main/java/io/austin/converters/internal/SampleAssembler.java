@@ -221,10 +221,13 @@ public final class SampleAssembler {
         return mode != null ? mode : declared;
     }
 
-    /** Whether {@code event} is the frame at this depth in the thread's previous sample; if so, adds its id. */
+    /**
+     * Whether {@code event} is the frame at this depth in the thread's previous sample; if so, adds its id. Any
+     * depth may match: stacks that differ near the leaf still share their callers.
+     */
     private boolean known(StackEvent event) {
         int d = current.depth;
-        if (sameAsBefore && d < thread.depth && thread.refs[d] == event) {
+        if (d < thread.depth && thread.refs[d] == event) {
             if (d == refs.length) {
                 refs = Arrays.copyOf(refs, d * 2);
             }
