@@ -109,6 +109,7 @@ public final class SampleAssembler {
     }
 
     private static final int MAX_THREADS_CACHED = 1 << 16;
+    private static final int CACHE_SIZE = 1 << 13;
 
     /**
      * A thread's previous sample. Consecutive samples of a thread mostly share their frames, and readers hand out
@@ -133,6 +134,10 @@ public final class SampleAssembler {
     private final Sink sink;
     private final Sample current = new Sample();
     private final Map<StackHeader, ThreadState> threads = new HashMap<>();
+    // A direct-mapped cache of frame events by identity, for frames the thread's previous sample did not have:
+    // cheaper than the frame table's maps, which must look inside the event.
+    private final StackEvent[] cachedRefs = new StackEvent[CACHE_SIZE];
+    private final int[] cachedIds = new int[CACHE_SIZE];
     private ThreadState thread;
     private StackEvent[] refs = new StackEvent[64];
     private boolean sameAsBefore;
@@ -162,7 +167,16 @@ public final class SampleAssembler {
     public void accept(StackEvent event) throws IOException {
         if (event instanceof FrameRef) {
             if (inSample && !known(event)) {
-                frame(event, frames.intern(((FrameRef) event).frame()));
+                int slot = System.identityHashCode(event) & (CACHE_SIZE - 1);
+                int id;
+                if (cachedRefs[slot] == event) {
+                    id = cachedIds[slot];
+                } else {
+                    id = frames.intern(((FrameRef) event).frame());
+                    cachedRefs[slot] = event;
+                    cachedIds[slot] = id;
+                }
+                frame(event, id);
             }
         } else if (event instanceof StackHeader) {
             end();

@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -107,8 +108,11 @@ public final class SpeedscopeWriter implements SteppedWriter {
     private int frameCount;
     private final StringBuilder text = new StringBuilder();
     private final long[] values = new long[4];
-    private ProfileKey lastKey;
-    private Profile lastProfile;
+    /**
+     * Each thread's profiles by kind. The sample assembler hands out one String object per (process, thread), so
+     * an identity map finds them without hashing the text.
+     */
+    private final Map<String, Profile[]> byThread = new IdentityHashMap<>();
 
     // Finishing state.
     private JsonGenerator json;
@@ -347,19 +351,22 @@ public final class SpeedscopeWriter implements SteppedWriter {
     }
 
     private Profile profile(long pid, String thread, Kind kind) {
-        // Consecutive samples mostly hit the same profile: skip the map then.
-        if (lastKey != null && lastKey.pid() == pid && lastKey.kind() == kind && lastKey.thread().equals(thread)) {
-            return lastProfile;
+        Profile[] byKind = byThread.get(thread);
+        if (byKind == null) {
+            byKind = new Profile[Kind.values().length];
+            byThread.put(thread, byKind);
         }
-        ProfileKey key = new ProfileKey(pid, thread, kind);
-        Profile p = profiles.get(key);
+        Profile p = byKind[kind.ordinal()];
         if (p == null) {
-            p = new Profile(kind.prefix + " profile for " + pid + ":" + thread, kind, store.newStream());
-            profiles.put(key, p);
-            created.add(p);
+            ProfileKey key = new ProfileKey(pid, thread, kind);
+            p = profiles.get(key);
+            if (p == null) {
+                p = new Profile(kind.prefix + " profile for " + pid + ":" + thread, kind, store.newStream());
+                profiles.put(key, p);
+                created.add(p);
+            }
+            byKind[kind.ordinal()] = p;
         }
-        lastKey = key;
-        lastProfile = p;
         return p;
     }
 
