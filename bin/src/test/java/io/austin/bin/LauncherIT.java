@@ -48,6 +48,7 @@ class LauncherIT {
         Outcome m = launch("mojo2austin", "--compat", fixtures.resolve("v3/two_threads.wall.py311.mojo").toString(),
                 text.toString());
         assertEquals(0, m.code(), m.err());
+        assertEquals("", m.err(), "nothing on stderr, not even JVM warnings");
         assertArrayEquals(Fixtures.bytes(fixtures.resolve("v3/two_threads.wall.py311.austin")),
                 Files.readAllBytes(text));
 
@@ -60,6 +61,7 @@ class LauncherIT {
         Path pprof = tmp.resolve("out.pprof");
         Outcome p = launch("austin2pprof", "--compat", text.toString(), pprof.toString());
         assertEquals(0, p.code(), p.err());
+        assertEquals("", p.err(), "protobuf's Unsafe use must not warn on new JVMs");
         assertArrayEquals(Fixtures.bytes(fixtures.resolve("v3/two_threads.wall.py311.pprof")),
                 Files.readAllBytes(pprof));
     }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Converter benchmark (docs/benchmarks.md, "Converters"): generates a large MOJO file with the formats writer and
+# times each converter end to end, JVM start included, through its launcher, single-threaded, with GNU time for
+# the peak RSS. Usage: docs/bench-converters.sh [WORKDIR]. Environment: SAMPLES (330000), RUNS (5), MVN (mvn;
+# e.g. MVN="flock /tmp/austin-mvn.lock mvn" on a shared machine).
+set -euo pipefail
+root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+work=${1:-/tmp/austin-bench}
+samples=${SAMPLES:-330000}
+runs=${RUNS:-5}
+mvn=${MVN:-mvn}
+timer=/usr/bin/time
+[ -x "$timer" ] || { echo "needs GNU time at $timer (apt-get install time)" >&2; exit 1; }
+mkdir -p "$work"
+
+# The jar and the generator (a test class of bin).
+$mvn -q -B -f "$root/pom.xml" -pl bin -am package -DskipTests >&2
+java -cp "$root/bin/target/austin.jar:$root/bin/target/test-classes" io.austin.bin.BenchmarkProfile \
+    "$work/large.mojo" "$samples"
+"$root/bin/mojo2austin" "$work/large.mojo" "$work/large.austin"
+
+echo "input: $(stat -c %s "$work/large.mojo") bytes MOJO, $samples samples; text $(stat -c %s "$work/large.austin") bytes"
+echo "java: $(java -version 2>&1 | head -1); cpus: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-52s %8s %8s %10s %12s\n' "command" "best s" "median s" "peak MiB" "output bytes"
+
+# Runs a command RUNS times; prints the best and median wall time and the largest peak RSS.
+measure() {
+    local label=$1 out=$2
+    shift 2
+    local times=() rss=0 line
+    for _ in $(seq "$runs"); do
+        "$timer" -f "%e %M" -o "$work/time.txt" "$@" >/dev/null
+        line=$(tail -1 "$work/time.txt")
+        times+=("${line% *}")
+        (( ${line#* } > rss )) && rss=${line#* }
+    done
+    local sorted
+    sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+    printf '%-52s %8s %8s %10d %12s\n' "$label" "$(echo "$sorted" | head -1)" \
+        "$(echo "$sorted" | sed -n "$(( (runs + 1) / 2 ))p")" $(( rss / 1024 )) \
+        "$( [ -f "$out" ] && stat -c %s "$out" || echo -)"
+}
+
+measure "mojo2austin large.mojo large.austin.out" "$work/large.austin.out" \
+    "$root/bin/mojo2austin" "$work/large.mojo" "$work/large.austin.out"
+measure "mojo2austin large.mojo - (to /dev/null)" "-" \
+    "$root/bin/mojo2austin" "$work/large.mojo" -
+measure "austin2speedscope large.mojo large.json" "$work/large.json" \
+    "$root/bin/austin2speedscope" "$work/large.mojo" "$work/large.json"
+measure "austin2pprof large.mojo large.pprof" "$work/large.pprof" \
+    "$root/bin/austin2pprof" "$work/large.mojo" "$work/large.pprof"
+measure "austin2speedscope large.austin large.t.json (text in)" "$work/large.t.json" \
+    "$root/bin/austin2speedscope" "$work/large.austin" "$work/large.t.json"
+measure "austin2pprof large.austin large.t.pprof (text in)" "$work/large.t.pprof" \
+    "$root/bin/austin2pprof" "$work/large.austin" "$work/large.t.pprof"
+measure "austin2pprof --compat large.mojo large.c.pprof" "$work/large.c.pprof" \
+    "$root/bin/austin2pprof" --compat "$work/large.mojo" "$work/large.c.pprof"
