@@ -1,6 +1,7 @@
 package io.austin.bin;
 
 import io.austin.converters.internal.SteppedWriter;
+import io.austin.formats.Compat;
 import io.austin.formats.FormatException;
 import io.austin.formats.StackEvent;
 import io.austin.formats.StackEventReader;
@@ -18,7 +19,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
+import java.util.Stack;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -36,9 +42,10 @@ abstract class ConverterCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "OUTPUT", description = "The file to write, or - for standard output.")
     String output;
 
-    @Option(names = "--compat", description = "Reproduce the austin-python 1.7.1 tool's output byte for byte, "
-            + "including the samples it loses.")
-    boolean compat;
+    @Option(names = "--compat", arity = "0..1", paramLabel = "VERSION", parameterConsumer = CompatVersion.class,
+            description = "Reproduce the austin-python tool's output byte for byte, including the samples it loses: "
+                    + "VERSION 1.7 (the default, austin-python 1.7.1, for Austin 3) or 2.2 (2.2.0, MOJO v4).")
+    Compat compat = Compat.NONE;
 
     @Option(names = "--debug", description = "Print the stack trace of a failure.")
     boolean debug;
@@ -54,6 +61,33 @@ abstract class ConverterCommand implements Callable<Integer> {
 
     /** The writer of this tool's output to {@code out}. */
     abstract StackEventWriter writer(OutputStream out) throws IOException;
+
+    /**
+     * Reads {@code --compat}'s optional version only when one follows ({@code --compat 2.2}, {@code --compat=2.2}):
+     * picocli's own optional values would take the INPUT of {@code --compat in.mojo out.json} for a version.
+     */
+    static final class CompatVersion implements IParameterConsumer {
+        @Override
+        public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec spec) {
+            Compat value = Compat.AUSTIN_PYTHON_1_7;
+            if (!args.isEmpty() && args.peek().matches("[0-9]+(\\.[0-9]+)*")) {
+                String version = args.pop();
+                switch (version) {
+                    case "1.7":
+                    case "1.7.1":
+                        break;
+                    case "2.2":
+                    case "2.2.0":
+                        value = Compat.AUSTIN_PYTHON_2_2;
+                        break;
+                    default:
+                        throw new ParameterException(spec.commandLine(),
+                                "unsupported --compat version '" + version + "' (use 1.7 or 2.2)");
+                }
+            }
+            argSpec.setValue(value);
+        }
+    }
 
     /** The base name of the input, as the reference tools use it, or {@link #STDIN_NAME}. */
     final String inputName() {

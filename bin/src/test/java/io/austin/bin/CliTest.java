@@ -74,6 +74,25 @@ class CliTest {
     }
 
     @Test
+    void compatTakesAnOptionalVersion() throws IOException {
+        Path mojo = fixture("v4/repeat.mojo");
+        Result eq = run("mojo2austin", "--compat=2.2", mojo.toString(), "-");
+        assertEquals(0, eq.code(), eq.err());
+        assertArrayEquals(Fixtures.bytes(fixture("v4/repeat.austin")), eq.out());
+        Result spaced = run("austin2pprof", "--compat", "2.2", mojo.toString(), "-");
+        assertEquals(0, spaced.code(), spaced.err());
+        assertArrayEquals(Fixtures.bytes(fixture("v4/repeat.pprof")), spaced.out());
+        // A bare --compat before INPUT means 1.7 and leaves INPUT alone.
+        Result bare = run("austin2pprof", "--compat", fixture("v3/sleeper.cpu.py311.austin").toString(), "-");
+        assertEquals(0, bare.code(), bare.err());
+        assertArrayEquals(Fixtures.bytes(fixture("v3/sleeper.cpu.py311.pprof")), bare.out());
+        Result bad = run("austin2pprof", "--compat=3.0", mojo.toString(), "-");
+        assertEquals(ExitCodes.USAGE, bad.code());
+        assertTrue(bad.err().startsWith("austin2pprof: unsupported --compat version '3.0' (use 1.7 or 2.2)\n"),
+                bad.err());
+    }
+
+    @Test
     void defaultModeKeepsTheFirstSample() throws IOException {
         Path pprof = tmp.resolve("x.pprof");
         assertEquals(0, run("austin2pprof", fixture("v3/two_threads.full.py311.mojo").toString(),

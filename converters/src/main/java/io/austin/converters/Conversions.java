@@ -30,7 +30,7 @@ import reactor.core.publisher.Mono;
  * {@code Flux<byte[]>} of output chunks to hand to {@link #writeTo(OutputStream)} or anywhere else.
  *
  * <pre>{@code
- * long bytes = Conversions.readProfile(() -> Files.newInputStream(in), false)
+ * long bytes = Conversions.readProfile(() -> Files.newInputStream(in), Compat.NONE)
  *         .transform(Conversions.toPprof(PprofOptions.defaults()))
  *         .as(Conversions.writeTo(out))
  *         .block();
@@ -50,21 +50,23 @@ public final class Conversions {
      * them.
      *
      * <p>By default this is {@link StackEvents#read(Callable, StackEvents.ReadOptions)}, strict and lossless: a
-     * malformed line or event is an error. With {@code compat} the input is seen exactly as austin2speedscope and
-     * austin2pprof 1.7.1 see it: text through the 1.7.1 text reader (first line after the header dropped, lines it
-     * cannot parse skipped), MOJO first printed as mojo2austin 1.7.1 does and that text read the same way (spec
-     * C.1, C.2), so that the first sample is lost and marker samples are dropped, as in the reference pipeline.
+     * malformed line or event is an error. With {@link Compat#AUSTIN_PYTHON_1_7} the input is seen exactly as
+     * austin2speedscope and austin2pprof 1.7.1 see it: text through the 1.7.1 text reader (first line after the
+     * header dropped, lines it cannot parse skipped), MOJO first printed as mojo2austin 1.7.1 does and that text read
+     * the same way (spec C.1, C.2), so that the first sample is lost and marker samples are dropped, as in the
+     * reference pipeline. With {@link Compat#AUSTIN_PYTHON_2_2} MOJO goes through mojo2austin 2.2.0's text.
      *
      * <p>Emits one event per request and completes at the end of the input; errors with a
      * {@link io.austin.formats.FormatException} naming the byte offset or line, or another {@link IOException}.
      * The input is opened on subscription and closed on completion, error or cancel. Runs on the requesting thread.
      */
-    public static Flux<StackEvent> readProfile(Callable<? extends InputStream> input, boolean compat) {
+    public static Flux<StackEvent> readProfile(Callable<? extends InputStream> input, Compat compat) {
         Objects.requireNonNull(input, "input");
-        if (!compat) {
+        Objects.requireNonNull(compat, "compat");
+        if (compat == Compat.NONE) {
             return StackEvents.read(input, StackEvents.ReadOptions.defaults());
         }
-        return Flux.using(() -> openProfile(input.call(), true), Conversions::events, Conversions::closeQuietly);
+        return Flux.using(() -> openProfile(input.call(), compat), Conversions::events, Conversions::closeQuietly);
     }
 
     /**
@@ -73,16 +75,19 @@ public final class Conversions {
      *
      * @throws IOException if the first bytes cannot be read
      */
-    public static StackEventReader openProfile(InputStream in, boolean compat) throws IOException {
+    public static StackEventReader openProfile(InputStream in, Compat compat) throws IOException {
         Objects.requireNonNull(in, "in");
-        if (!compat) {
+        Objects.requireNonNull(compat, "compat");
+        if (compat == Compat.NONE) {
             return StackEvents.open(in, StackEvents.ReadOptions.defaults());
         }
         PushbackInputStream peek = new PushbackInputStream(in, 3);
         if (StackEvents.detect(peek) == StackEvents.Format.MOJO) {
-            return ReferenceText.reader(new MojoReader(peek));
+            return ReferenceText.reader(new MojoReader(peek), compat);
         }
-        return new CollapsedReader(peek, new CollapsedReader.Options(Compat.AUSTIN_PYTHON_1_7));
+        // austin-python 2.2.0 reads text without the 1.7.1 losses: the strict reader reads it the same way.
+        Compat text = compat == Compat.AUSTIN_PYTHON_1_7 ? Compat.AUSTIN_PYTHON_1_7 : Compat.NONE;
+        return new CollapsedReader(peek, new CollapsedReader.Options(text));
     }
 
     private static Flux<StackEvent> events(StackEventReader reader) {

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.austin.converters.pprof.PprofOptions;
 import io.austin.converters.pprof.proto.Profile;
 import io.austin.converters.speedscope.SpeedscopeOptions;
+import io.austin.formats.Compat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -93,6 +95,28 @@ class CompatGoldenTest {
         SpeedscopeOptions opts = SpeedscopeOptions.defaults().withCompat(true).withName(text.getFileName() + "");
         Run.assertBytes(Fixtures.bytes(sibling(text, ".speedscope.json")), Run.speedscope(in, opts));
         assertPprof(Fixtures.bytes(sibling(text, ".pprof")), Run.pprof(in, PprofOptions.defaults().withCompat(true)));
+    }
+
+    /** The austin-python 2.2.0 companions in v4/: the only real MOJO v4 file, and 2.2.0 text of two v3 files. */
+    @Test
+    void austinPython22Companions() throws Exception {
+        Path v4 = Fixtures.root().resolve("v4");
+        byte[] mojo = Fixtures.bytes(v4.resolve("repeat.mojo"));
+        byte[] text = Fixtures.bytes(v4.resolve("repeat.austin"));
+        Run.assertBytes(text, Run.collapsed(mojo, Compat.AUSTIN_PYTHON_2_2));
+        SpeedscopeOptions opts = SpeedscopeOptions.defaults().withCompat(Compat.AUSTIN_PYTHON_2_2)
+                .withName("repeat.austin");
+        byte[] json = Fixtures.bytes(v4.resolve("repeat.speedscope.json"));
+        Run.assertBytes(json, Run.speedscope(text, opts));
+        Run.assertBytes(json, Run.speedscope(mojo, opts));
+        PprofOptions pprof = PprofOptions.defaults().withCompat(Compat.AUSTIN_PYTHON_2_2);
+        assertPprof(Fixtures.bytes(v4.resolve("repeat.pprof")), Run.pprof(text, pprof));
+        assertPprof(Fixtures.bytes(v4.resolve("repeat.pprof")), Run.pprof(mojo, pprof));
+        for (String name : List.of("two_threads.full.py311", "mem_alloc.memory.py313")) {
+            Run.assertBytes(Fixtures.bytes(v4.resolve(name + ".head.austin")),
+                    Run.collapsed(Fixtures.bytes(Fixtures.root().resolve("v3/" + name + ".mojo")),
+                            Compat.AUSTIN_PYTHON_2_2));
+        }
     }
 
     /** Decoded and compared field by field (the clearer failure), then byte for byte. */

@@ -2,6 +2,7 @@ package io.austin.converters;
 
 import io.austin.converters.pprof.PprofOptions;
 import io.austin.converters.speedscope.SpeedscopeOptions;
+import io.austin.formats.Compat;
 import io.austin.formats.StackEvent;
 import io.austin.formats.StackEvents;
 import java.io.ByteArrayInputStream;
@@ -16,7 +17,7 @@ final class Run {
     private Run() {
     }
 
-    static Flux<StackEvent> profileEvents(byte[] input, boolean compat) {
+    static Flux<StackEvent> profileEvents(byte[] input, Compat compat) {
         return Conversions.readProfile(() -> new ByteArrayInputStream(input), compat);
     }
 
@@ -31,6 +32,10 @@ final class Run {
     }
 
     static byte[] collapsed(byte[] input, boolean compat) {
+        return collapsed(input, compat ? Compat.AUSTIN_PYTHON_1_7 : Compat.NONE);
+    }
+
+    static byte[] collapsed(byte[] input, Compat compat) {
         return collect(StackEvents.read(() -> new ByteArrayInputStream(input), StackEvents.ReadOptions.defaults()),
                 Conversions.toCollapsed(CollapsedOptions.defaults().withCompat(compat)));
     }

@@ -11,19 +11,22 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * The reference pipeline for MOJO input, literally: the events are printed as mojo2austin 1.7.1 prints them and
- * that text is read back as austin2speedscope/austin2pprof 1.7.1 read it (first sample lost, marker samples
- * dropped, {@code ;L<digits>} rewritten...). Done in bounded memory, without a thread: the text is produced as
+ * The reference pipeline for MOJO input, literally: the events are printed as mojo2austin prints them and that
+ * text is read back as austin2speedscope/austin2pprof read it (1.7.1: first sample lost, marker samples dropped,
+ * {@code ;L<digits>} rewritten...; 2.2.0: markers dropped by its mojo2austin). Done in bounded memory, without a thread: the text is produced as
  * the reader pulls it. Not API.
  */
 public final class ReferenceText {
     private ReferenceText() {
     }
 
-    /** A reader of the events the reference text tools would see; closing it closes {@code source}. */
-    public static StackEventReader reader(StackEventReader source) {
-        return new CollapsedReader(new TextStream(source),
-                new CollapsedReader.Options(Compat.AUSTIN_PYTHON_1_7));
+    /**
+     * A reader of the events the reference text tools of {@code compat} would see; closing it closes
+     * {@code source}. 1.7.1 reads its mojo2austin's text with its quirks; 2.2.0 reads without losses.
+     */
+    public static StackEventReader reader(StackEventReader source, Compat compat) {
+        Compat readerCompat = compat == Compat.AUSTIN_PYTHON_1_7 ? Compat.AUSTIN_PYTHON_1_7 : Compat.NONE;
+        return new CollapsedReader(new TextStream(source, compat), new CollapsedReader.Options(readerCompat));
     }
 
     /** mojo2austin 1.7.1 text of the source's events, produced on demand. */
@@ -34,10 +37,9 @@ public final class ReferenceText {
         private int pos;
         private boolean done;
 
-        TextStream(StackEventReader source) {
+        TextStream(StackEventReader source, Compat compat) {
             this.source = source;
-            this.writer = new CollapsedWriter(buffer,
-                    CollapsedWriter.Options.mojo2austin().withCompat(Compat.AUSTIN_PYTHON_1_7));
+            this.writer = new CollapsedWriter(buffer, CollapsedWriter.Options.mojo2austin().withCompat(compat));
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.austin.converters.internal;
 
+import io.austin.formats.Compat;
 import io.austin.formats.FrameRef;
 import io.austin.formats.GcMarker;
 import io.austin.formats.IdleMarker;
@@ -34,7 +35,9 @@ public final class SampleAssembler {
     /** A sample under assembly; one instance is reused for every sample. */
     public static final class Sample {
         private long pid;
+        private long iid;
         private String thread;
+        private String tid;
         private int[] frames = new int[64];
         private int depth;
         private int stack;
@@ -53,6 +56,16 @@ public final class SampleAssembler {
         /** The thread as the text format names it: {@code iid:tid} (tid in decimal), or the tid alone. */
         public String thread() {
             return thread;
+        }
+
+        /** The interpreter id, or {@link StackHeader#NO_IID}. */
+        public long iid() {
+            return iid;
+        }
+
+        /** The thread id as the text format prints it (decimal, or the name as it is). */
+        public String tid() {
+            return tid;
         }
 
         /** The frame ids, root first; only the first {@link #depth()} are valid. */
@@ -118,17 +131,19 @@ public final class SampleAssembler {
      */
     private static final class ThreadState {
         final String name;
+        final String tid;
         StackEvent[] refs = new StackEvent[64];
         int[] ids = new int[64];
         int depth = -1;
         int stack = -1;
 
-        ThreadState(String name) {
+        ThreadState(String name, String tid) {
             this.name = name;
+            this.tid = tid;
         }
     }
 
-    private final boolean compat;
+    private final boolean dropMarked;
     private final FrameTable frames;
     private final StackTable stacks = new StackTable();
     private final Sink sink;
@@ -147,13 +162,13 @@ public final class SampleAssembler {
     private ProfileMode mode;
 
     /**
-     * @param compat whether to behave as the austin-python 1.7.1 text reader, which rejects every sample that has
-     *               an {@code :INVALID:} or {@code :GC:} marker; otherwise markers become pseudo-frames
+     * @param compat whether to behave as the austin-python text readers, which reject every sample that has an
+     *               {@code :INVALID:} or {@code :GC:} marker ({@link Compat#NONE}: markers become pseudo-frames)
      * @param frames where frames are interned
      * @param sink   receives the samples
      */
-    public SampleAssembler(boolean compat, FrameTable frames, Sink sink) {
-        this.compat = compat;
+    public SampleAssembler(Compat compat, FrameTable frames, Sink sink) {
+        this.dropMarked = compat != Compat.NONE;
         this.frames = Objects.requireNonNull(frames, "frames");
         this.sink = Objects.requireNonNull(sink, "sink");
     }
@@ -268,7 +283,8 @@ public final class SampleAssembler {
         s.pid = h.pid();
         ThreadState state = threads.get(h);
         if (state == null) {
-            state = new ThreadState(CollapsedWriter.threadName(h));
+            String name = CollapsedWriter.threadName(h);
+            state = new ThreadState(name, h.hasIid() ? name.substring(name.indexOf(':') + 1) : name);
             if (threads.size() >= MAX_THREADS_CACHED) {
                 threads.clear();
             }
@@ -277,6 +293,8 @@ public final class SampleAssembler {
         thread = state;
         sameAsBefore = true;
         s.thread = state.name;
+        s.tid = state.tid;
+        s.iid = h.iid();
         s.depth = 0;
         s.marker = false;
         s.hasTime = false;
@@ -314,7 +332,7 @@ public final class SampleAssembler {
                     : current.hasTime && current.hasMemory ? ProfileMode.FULL
                     : current.hasMemory ? ProfileMode.MEMORY : ProfileMode.WALL;
         }
-        if (compat && current.marker) {
+        if (dropMarked && current.marker) {
             return; // austin-python 1.7.1 cannot parse the marker's empty line number and drops the sample
         }
         sink.sample(current);
@@ -323,17 +341,23 @@ public final class SampleAssembler {
     /**
      * The values of {@code s} as the converters pair them with sample kinds, into {@code out} (at least 4 long).
      *
-     * <p>Compat: as the 1.7.1 text reader computes them, from the metrics the line has whatever the mode: three
-     * metrics give {@code cpu, wall, alloc, dealloc} (cpu is 0 when idle), one gives itself, signed. Otherwise by
-     * mode: wall and cpu one time; memory {@code alloc, dealloc} (the delta split by sign); full the four values.
+     * <p>Compat: as the text readers compute them, from the metrics the line has whatever the mode: three metrics
+     * give {@code cpu, wall, alloc, dealloc} (cpu is 0 when idle), one gives itself, signed (2.2.0 splits a memory
+     * delta into {@code alloc, dealloc}). Otherwise by mode: wall and cpu one time; memory {@code alloc, dealloc}
+     * (the delta split by sign); full the four values.
      *
      * @return how many values were written
      */
-    public static int values(ProfileMode mode, boolean compat, Sample s, long[] out) {
+    public static int values(ProfileMode mode, Compat compat, Sample s, long[] out) {
         long single = s.hasTime ? s.time : s.memory;
-        if (compat) {
+        if (compat != Compat.NONE) {
             if (s.hasTime && s.hasMemory) {
                 return full(s, out);
+            }
+            if (compat == Compat.AUSTIN_PYTHON_2_2 && mode == ProfileMode.MEMORY) {
+                out[0] = Math.max(single, 0);
+                out[1] = single < 0 ? -single : 0;
+                return 2;
             }
             out[0] = single;
             return 1;

@@ -13,6 +13,7 @@ import io.austin.converters.pprof.proto.Location;
 import io.austin.converters.pprof.proto.Profile;
 import io.austin.converters.pprof.proto.Sample;
 import io.austin.converters.pprof.proto.ValueType;
+import io.austin.formats.Compat;
 import io.austin.formats.StackEvent;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,10 +47,12 @@ public final class PprofWriter implements SteppedWriter {
     private record LabelKey(long pid, String thread) {
     }
 
+    private final Map<Long, Label> interpreterLabels = new HashMap<>();
+
     private final OutputStream sink;
     private final GZIPOutputStream gzip;
     private final CodedOutputStream coded;
-    private final boolean compat;
+    private final Compat compat;
     private final FrameTable frames = new FrameTable();
     private final SampleAssembler assembler;
 
@@ -196,7 +199,7 @@ public final class PprofWriter implements SteppedWriter {
      */
     private void sample(SampleAssembler.Sample s) throws IOException {
         writeTypes();
-        byte[] labels = labels(s.pid(), s.thread());
+        byte[] labels = labels(s.pid(), s.thread(), s.tid(), s.iid());
         byte[] stack = stack(s);
         valueSample.clear();
         int n = SampleAssembler.values(assembler.mode(), compat, s, values);
@@ -211,8 +214,11 @@ public final class PprofWriter implements SteppedWriter {
         coded.writeRawBytes(labels);
     }
 
-    /** The label fields; interns "Thread ID", the thread, "Process ID", the pid, in that order, on first use. */
-    private byte[] labels(long pid, String threadName) {
+    /**
+     * The label fields; interns "Thread ID", the thread, "Process ID", the pid, in that order, on first use. The
+     * thread is {@code iid:tid}; austin2pprof 2.2.0 labels the bare tid and adds "Interpreter ID".
+     */
+    private byte[] labels(long pid, String threadName, String tid, long iid) {
         LabelKey last = lastLabelKey;
         if (last != null && last.pid() == pid && last.thread() == threadName) {
             return lastLabels;
@@ -220,17 +226,28 @@ public final class PprofWriter implements SteppedWriter {
         LabelKey key = new LabelKey(pid, threadName);
         byte[] bytes = labelBytes.get(key);
         if (bytes == null) {
-            Label thread = threadLabels.get(threadName);
+            String threadText = compat == Compat.AUSTIN_PYTHON_2_2 ? tid : threadName;
+            Label thread = threadLabels.get(threadText);
             if (thread == null) {
-                thread = Label.newBuilder().setKey(intern("Thread ID")).setStr(intern(threadName)).build();
-                threadLabels.put(threadName, thread);
+                thread = Label.newBuilder().setKey(intern("Thread ID")).setStr(intern(threadText)).build();
+                threadLabels.put(threadText, thread);
             }
             Label process = pidLabels.get(pid);
             if (process == null) {
                 process = Label.newBuilder().setKey(intern("Process ID")).setStr(intern(Long.toString(pid))).build();
                 pidLabels.put(pid, process);
             }
-            bytes = Sample.newBuilder().addLabel(thread).addLabel(process).build().toByteArray();
+            Sample.Builder b = Sample.newBuilder().addLabel(thread).addLabel(process);
+            if (compat == Compat.AUSTIN_PYTHON_2_2 && iid >= 0) {
+                Label interpreter = interpreterLabels.get(iid);
+                if (interpreter == null) {
+                    interpreter = Label.newBuilder().setKey(intern("Interpreter ID")).setStr(intern(Long.toString(iid)))
+                            .build();
+                    interpreterLabels.put(iid, interpreter);
+                }
+                b.addLabel(interpreter);
+            }
+            bytes = b.build().toByteArray();
             labelBytes.put(key, bytes);
         }
         lastLabelKey = key;

@@ -10,6 +10,7 @@ import io.austin.converters.internal.SampleAssembler;
 import io.austin.converters.internal.SpillStore;
 import io.austin.converters.internal.StackTable;
 import io.austin.converters.internal.SteppedWriter;
+import io.austin.formats.Compat;
 import io.austin.formats.StackEvent;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,7 +39,8 @@ import java.util.Objects;
  */
 public final class SpeedscopeWriter implements SteppedWriter {
     private static final String SCHEMA = "https://www.speedscope.app/file-format-schema.json";
-    private static final String REFERENCE_EXPORTER = "Austin2Speedscope Converter 0.2.1";
+    private static final String EXPORTER_1_7 = "Austin2Speedscope Converter 0.2.1";
+    private static final String EXPORTER_2_2 = "Austin2Speedscope Converter 0.3.1";
     private static final String EXPORTER = "Austin for the JVM speedscope converter";
     private static final int SAMPLES_PER_STEP = 4096;
     /** Stack arrays are printed once and reused up to this many characters in all. */
@@ -206,7 +208,7 @@ public final class SpeedscopeWriter implements SteppedWriter {
             default:
                 json.writeEndArray();
                 json.writeStringField("name", options.name());
-                json.writeStringField("exporter", options.compat() ? REFERENCE_EXPORTER : EXPORTER);
+                json.writeStringField("exporter", exporter(options.compat()));
                 json.writeEndObject();
                 json.flush();
                 finished = true;
@@ -239,9 +241,9 @@ public final class SpeedscopeWriter implements SteppedWriter {
     // ---- collecting ----------------------------------------------------------------------------------------------
 
     private void sample(SampleAssembler.Sample s) throws IOException {
-        boolean compat = options.compat();
+        Compat compat = options.compat();
         int depth = s.depth();
-        if (compat && depth == 0) {
+        if (compat != Compat.NONE && depth == 0) {
             return; // the reference skips samples without frames
         }
         Kind[] kinds = kinds(assembler.mode(), compat);
@@ -262,7 +264,18 @@ public final class SpeedscopeWriter implements SteppedWriter {
         }
     }
 
-    private static Kind[] kinds(ProfileMode mode, boolean compat) {
+    private static String exporter(Compat compat) {
+        switch (compat) {
+            case AUSTIN_PYTHON_1_7:
+                return EXPORTER_1_7;
+            case AUSTIN_PYTHON_2_2:
+                return EXPORTER_2_2;
+            default:
+                return EXPORTER;
+        }
+    }
+
+    private static Kind[] kinds(ProfileMode mode, Compat compat) {
         if (mode == null) {
             return WALL;
         }
@@ -270,7 +283,7 @@ public final class SpeedscopeWriter implements SteppedWriter {
             case CPU:
                 return CPU;
             case MEMORY:
-                return compat ? MEMORY_REFERENCE : MEMORY;
+                return compat == Compat.AUSTIN_PYTHON_1_7 ? MEMORY_REFERENCE : MEMORY;
             case FULL:
                 return FULL;
             default:

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.austin.converters.Conversions;
 import io.austin.converters.internal.SpillStore;
+import io.austin.formats.Compat;
 import io.austin.formats.StackEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -35,7 +36,8 @@ class SpeedscopeWriterTest {
     }
 
     private static List<StackEvent> events(byte[] input, boolean compat) {
-        return Conversions.readProfile(() -> new ByteArrayInputStream(input), compat).collectList().block();
+        return Conversions.readProfile(() -> new ByteArrayInputStream(input),
+                compat ? Compat.AUSTIN_PYTHON_1_7 : Compat.NONE).collectList().block();
     }
 
     private static byte[] write(List<StackEvent> events, SpeedscopeOptions options, SpillStore store)
@@ -97,7 +99,7 @@ class SpeedscopeWriterTest {
     @Test
     void nothingIsEmittedBeforeTheEndAndCancelRemovesTheTemporaryFile(@TempDir Path tmp) throws Exception {
         byte[] mojo = Files.readAllBytes(fixture("v3/two_threads.wall.py311.mojo"));
-        Flux<StackEvent> events = Conversions.readProfile(() -> new ByteArrayInputStream(mojo), false);
+        Flux<StackEvent> events = Conversions.readProfile(() -> new ByteArrayInputStream(mojo), Compat.NONE);
         StepVerifier.create(events.transform(Conversions.toSpeedscope(SpeedscopeOptions.defaults())), 0)
                 .expectSubscription()
                 .thenRequest(1)
