@@ -21,23 +21,25 @@ java -cp "$root/bin/target/austin.jar:$root/bin/target/test-classes" io.austin.b
 
 echo "input: $(stat -c %s "$work/large.mojo") bytes MOJO, $samples samples; text $(stat -c %s "$work/large.austin") bytes"
 echo "java: $(java -version 2>&1 | head -1); cpus: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-52s %8s %8s %10s %12s\n' "command" "best s" "median s" "peak MiB" "output bytes"
+printf '%-52s %7s %9s %8s %9s %13s\n' "command" "best s" "median s" "CPU s" "peak MiB" "output bytes"
 
-# Runs a command RUNS times; prints the best and median wall time and the largest peak RSS.
+# Runs a command RUNS times; prints the best and median wall time, the median CPU time (user + system, which
+# other load on the machine disturbs less than wall time) and the largest peak RSS.
 measure() {
     local label=$1 out=$2
     shift 2
-    local times=() rss=0 line
+    local walls=() cpus=() rss=0 wall user sys kb
     for _ in $(seq "$runs"); do
-        "$timer" -f "%e %M" -o "$work/time.txt" "$@" >/dev/null
-        line=$(tail -1 "$work/time.txt")
-        times+=("${line% *}")
-        (( ${line#* } > rss )) && rss=${line#* }
+        "$timer" -f "%e %U %S %M" -o "$work/time.txt" "$@" >/dev/null
+        read -r wall user sys kb < <(tail -1 "$work/time.txt")
+        walls+=("$wall")
+        cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')")
+        (( kb > rss )) && rss=$kb
     done
-    local sorted
-    sorted=$(printf '%s\n' "${times[@]}" | sort -n)
-    printf '%-52s %8s %8s %10d %12s\n' "$label" "$(echo "$sorted" | head -1)" \
-        "$(echo "$sorted" | sed -n "$(( (runs + 1) / 2 ))p")" $(( rss / 1024 )) \
+    local mid=$(( (runs + 1) / 2 ))
+    printf '%-52s %7s %9s %8s %9d %13s\n' "$label" "$(printf '%s\n' "${walls[@]}" | sort -n | head -1)" \
+        "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "${mid}p")" \
+        "$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "${mid}p")" $(( rss / 1024 )) \
         "$( [ -f "$out" ] && stat -c %s "$out" || echo -)"
 }
 
