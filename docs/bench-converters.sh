@@ -15,11 +15,16 @@ mkdir -p "$work"
 
 # The jar and the generator (a test class of bin).
 $mvn -q -B -f "$root/pom.xml" -pl bin -am package -DskipTests >&2
-java -cp "$root/bin/target/austin.jar:$root/bin/target/test-classes" io.austin.bin.BenchmarkProfile \
-    "$work/large.mojo" "$samples"
+# Austin-shaped (address keys, 8-24 frames) and --deep (small keys, 30-55 frames): see BenchmarkProfile.
+gen() {
+    java -cp "$root/bin/target/austin.jar:$root/bin/target/test-classes" io.austin.bin.BenchmarkProfile "$@"
+}
+gen "$work/large.mojo" "$samples"
+gen --deep "$work/deep.mojo" "$samples"
 "$root/bin/mojo2austin" "$work/large.mojo" "$work/large.austin"
 
-echo "input: $(stat -c %s "$work/large.mojo") bytes MOJO, $samples samples; text $(stat -c %s "$work/large.austin") bytes"
+echo "inputs: large.mojo $(stat -c %s "$work/large.mojo") bytes, deep.mojo $(stat -c %s "$work/deep.mojo") bytes," \
+    "$samples samples each; large.austin (its text) $(stat -c %s "$work/large.austin") bytes"
 echo "java: $(java -version 2>&1 | head -1); cpus: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-52s %7s %9s %8s %9s %13s\n' "command" "best s" "median s" "CPU s" "peak MiB" "output bytes"
 
@@ -43,17 +48,21 @@ measure() {
         "$( [ -f "$out" ] && stat -c %s "$out" || echo -)"
 }
 
-measure "mojo2austin large.mojo large.austin.out" "$work/large.austin.out" \
-    "$root/bin/mojo2austin" "$work/large.mojo" "$work/large.austin.out"
-measure "mojo2austin large.mojo - (to /dev/null)" "-" \
-    "$root/bin/mojo2austin" "$work/large.mojo" -
-measure "austin2speedscope large.mojo large.json" "$work/large.json" \
-    "$root/bin/austin2speedscope" "$work/large.mojo" "$work/large.json"
-measure "austin2pprof large.mojo large.pprof" "$work/large.pprof" \
-    "$root/bin/austin2pprof" "$work/large.mojo" "$work/large.pprof"
-measure "austin2speedscope large.austin large.t.json (text in)" "$work/large.t.json" \
-    "$root/bin/austin2speedscope" "$work/large.austin" "$work/large.t.json"
-measure "austin2pprof large.austin large.t.pprof (text in)" "$work/large.t.pprof" \
-    "$root/bin/austin2pprof" "$work/large.austin" "$work/large.t.pprof"
-measure "austin2pprof --compat large.mojo large.c.pprof" "$work/large.c.pprof" \
-    "$root/bin/austin2pprof" --compat "$work/large.mojo" "$work/large.c.pprof"
+for in in large deep; do
+    measure "mojo2austin $in.mojo $in.austin.out" "$work/$in.austin.out" \
+        "$root/bin/mojo2austin" "$work/$in.mojo" "$work/$in.austin.out"
+    rm -f "$work/$in.austin.out"
+    measure "mojo2austin $in.mojo - (to /dev/null)" "-" "$root/bin/mojo2austin" "$work/$in.mojo" -
+    measure "austin2speedscope $in.mojo $in.json" "$work/$in.json" \
+        "$root/bin/austin2speedscope" "$work/$in.mojo" "$work/$in.json"
+    measure "austin2pprof $in.mojo $in.pprof" "$work/$in.pprof" \
+        "$root/bin/austin2pprof" "$work/$in.mojo" "$work/$in.pprof"
+done
+measure "austin2speedscope large.austin t.json (text in)" "$work/t.json" \
+    "$root/bin/austin2speedscope" "$work/large.austin" "$work/t.json"
+measure "austin2pprof large.austin t.pprof (text in)" "$work/t.pprof" \
+    "$root/bin/austin2pprof" "$work/large.austin" "$work/t.pprof"
+measure "austin2speedscope --compat large.mojo c.json" "$work/c.json" \
+    "$root/bin/austin2speedscope" --compat "$work/large.mojo" "$work/c.json"
+measure "austin2pprof --compat large.mojo c.pprof" "$work/c.pprof" \
+    "$root/bin/austin2pprof" --compat "$work/large.mojo" "$work/c.pprof"
