@@ -20,6 +20,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,8 +63,8 @@ public final class PprofWriter implements SteppedWriter {
     private final Map<Long, Label> pidLabels = new HashMap<>();
     /** The serialised label fields of each (process, thread). */
     private final Map<LabelKey, byte[]> labelBytes = new HashMap<>();
-    private LabelKey lastLabelKey;
-    private byte[] lastLabels;
+    /** The same by thread name object: the sample assembler hands out one per (process, thread). */
+    private final Map<String, byte[]> labelsByThread = new IdentityHashMap<>();
     /** The serialised location_id field of each stack (by SampleAssembler stack id), made on first use. */
     private byte[][] stackBytes = new byte[1024][];
     private final Map<FunctionKey, Integer> functionIds = new HashMap<>();
@@ -219,9 +220,9 @@ public final class PprofWriter implements SteppedWriter {
      * thread is {@code iid:tid}; austin2pprof 2.2.0 labels the bare tid and adds "Interpreter ID".
      */
     private byte[] labels(long pid, String threadName, String tid, long iid) {
-        LabelKey last = lastLabelKey;
-        if (last != null && last.pid() == pid && last.thread() == threadName) {
-            return lastLabels;
+        byte[] known = labelsByThread.get(threadName);
+        if (known != null) {
+            return known;
         }
         LabelKey key = new LabelKey(pid, threadName);
         byte[] bytes = labelBytes.get(key);
@@ -250,8 +251,7 @@ public final class PprofWriter implements SteppedWriter {
             bytes = b.build().toByteArray();
             labelBytes.put(key, bytes);
         }
-        lastLabelKey = key;
-        lastLabels = bytes;
+        labelsByThread.put(threadName, bytes);
         return bytes;
     }
 
