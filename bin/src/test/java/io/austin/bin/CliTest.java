@@ -234,6 +234,37 @@ class CliTest {
     }
 
     @Test
+    void failingReadMidway() {
+        byte[] mojo = Fixtures.bytes(fixture("v3/two_threads.wall.py311.mojo"));
+        java.io.InputStream failing = new java.io.InputStream() {
+            private int served;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (served >= 1000) {
+                    throw new IOException("Input/output error");
+                }
+                int n = Math.min(len, 1000 - served);
+                System.arraycopy(mojo, served, b, off, n);
+                served += n;
+                return n;
+            }
+        };
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.run("austin2speedscope", new Cli.Streams(failing, new ByteArrayOutputStream(), err), "-",
+                "-");
+        assertEquals(ExitCodes.IO_ERROR, code);
+        assertEquals("austin2speedscope: cannot read input standard input: Input/output error\n",
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void sameFileForInputAndOutputIsRefused() throws IOException {
         Path copy = Files.copy(fixture("v3/sleeper.cpu.py311.austin"), tmp.resolve("x.austin"));
         Result r = run("austin2pprof", copy.toString(), copy.toString());

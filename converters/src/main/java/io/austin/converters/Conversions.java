@@ -107,8 +107,10 @@ public final class Conversions {
 
     /**
      * Prints the events as Austin's collapsed text, as mojo2austin does (no empty lines). Emits chunks of up to
-     * about 64 KiB as the text is produced (so it streams), the last when the source completes. When the source
-     * errors, the lines completed so far are emitted first, then the error. Cancel drops what was not emitted.
+     * about 64 KiB as the text is produced (so it streams), the last when the source completes, then completes.
+     * When the source errors, the lines completed so far are emitted first, then the error. Cancel cancels the
+     * source and drops what was not emitted. Runs on the thread that delivers the events (and, for the last chunk,
+     * on the one that requests it).
      */
     public static Function<Flux<StackEvent>, Flux<byte[]>> toCollapsed(CollapsedOptions options) {
         Objects.requireNonNull(options, "options");
@@ -119,7 +121,9 @@ public final class Conversions {
     /**
      * Converts the events to one speedscope document (see {@link SpeedscopeWriter}). Emits nothing until the source
      * completes (the document starts with totals), then the document in chunks as they are requested, and
-     * completes. Errors when the source does, with nothing emitted. Cancel or error removes the temporary file.
+     * completes. Errors when the source does, with nothing emitted. Cancel cancels the source; cancel and error
+     * release the temporary file. Collects on the thread that delivers the events and writes the document on the
+     * thread that requests the chunks.
      */
     public static Function<Flux<StackEvent>, Flux<byte[]>> toSpeedscope(SpeedscopeOptions options) {
         Objects.requireNonNull(options, "options");
@@ -128,7 +132,9 @@ public final class Conversions {
 
     /**
      * Converts the events to a pprof profile (see {@link PprofWriter}). Emits chunks of the serialised message as
-     * samples complete, then the tables when the source completes, and completes. Errors when the source does.
+     * samples complete (every 64 KiB or so), then the tables when the source completes, and completes. Errors
+     * when the source does. Cancel cancels the source and drops the rest. Runs on the thread that delivers the
+     * events (and, for the tables, on the one that requests them).
      */
     public static Function<Flux<StackEvent>, Flux<byte[]>> toPprof(PprofOptions options) {
         Objects.requireNonNull(options, "options");

@@ -18,6 +18,7 @@ import io.austin.formats.StackEvents;
 import io.austin.formats.StackHeader;
 import io.austin.formats.TimeMetric;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -162,6 +163,39 @@ class DefaultModeTest {
         String compat = new String(Run.collapsed(in, true), StandardCharsets.UTF_8);
         assertTrue(ours.endsWith(";/m.py:<module>:1;:GC: 80,0,-1\n"), ours);
         assertTrue(compat.endsWith(";/m.py:<module>:1;:GC:"), compat);
+    }
+
+    @Test
+    void pprofStepStreamsSamplesAndHonoursBackpressure() {
+        byte[] in = Fixtures.bytes(Fixtures.root().resolve("v3/two_threads.wall.py311.mojo"));
+        reactor.test.StepVerifier.create(Run.profileEvents(in, io.austin.formats.Compat.NONE)
+                        .transform(Conversions.toPprof(PprofOptions.defaults())), 0)
+                .expectSubscription()
+                .expectNoEvent(java.time.Duration.ofMillis(10))
+                .thenRequest(1)
+                .assertNext(chunk -> assertTrue(chunk.length > 0))
+                .thenRequest(Long.MAX_VALUE)
+                .thenConsumeWhile(chunk -> true)
+                .verifyComplete();
+    }
+
+    @Test
+    void collapsedStepEmitsTheCompletedLinesBeforeAnError() {
+        byte[] in = Fixtures.bytes(Fixtures.root().resolve("v3/two_threads.wall.py311.mojo"));
+        byte[] cut = java.util.Arrays.copyOf(in, in.length - 7);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        reactor.test.StepVerifier.create(StackEvents.read(() -> new ByteArrayInputStream(cut),
+                        StackEvents.ReadOptions.defaults())
+                        .transform(Conversions.toCollapsed(CollapsedOptions.defaults()))
+                        .doOnNext(out::writeBytes))
+                .thenConsumeWhile(chunk -> true)
+                .expectErrorMatches(e -> e instanceof io.austin.formats.FormatException
+                        && e.getMessage().startsWith("truncated MOJO"))
+                .verify();
+        String text = out.toString(StandardCharsets.UTF_8);
+        String reference = new String(Fixtures.bytes(Fixtures.root().resolve("v3/two_threads.wall.py311.austin")),
+                StandardCharsets.UTF_8);
+        assertTrue(text.length() > 1000 && reference.startsWith(text) && text.endsWith("\n"), text);
     }
 
     private static Path sibling(Path mojo, String ext) {
