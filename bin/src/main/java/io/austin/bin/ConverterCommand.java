@@ -125,6 +125,10 @@ abstract class ConverterCommand implements Callable<Integer> {
             } catch (IOException | RuntimeException e) {
                 abandon(writer);
                 throw classify(e);
+            } catch (OutOfMemoryError e) {
+                abandon(writer);
+                throw new ToolException(ExitCodes.INTERNAL, "out of memory: the input's distinct stacks and frames "
+                        + "need more heap than the JVM has (raise it with AUSTIN_JAVA_OPTS=-Xmx1g)", e);
             } finally {
                 closeOutput(out);
             }
