@@ -145,6 +145,19 @@ class DefaultModeTest {
     }
 
     @Test
+    void pprofNamesTheDefaultSampleTypeWhenThereAreSeveral() throws Exception {
+        Profile full = Profile.parseFrom(Run.pprof(Fixtures.bytes(Fixtures.root().resolve(
+                "v3/two_threads.full.py311.mojo")), PprofOptions.defaults()));
+        assertEquals("Wall time", full.getStringTable((int) full.getDefaultSampleType()));
+        Profile memory = Profile.parseFrom(Run.pprof(Fixtures.bytes(Fixtures.root().resolve(
+                "v3/mem_alloc.memory.py311.mojo")), PprofOptions.defaults()));
+        assertEquals("Allocated memory", memory.getStringTable((int) memory.getDefaultSampleType()));
+        Profile wall = Profile.parseFrom(Run.pprof(Fixtures.bytes(Fixtures.root().resolve(
+                "v3/two_threads.wall.py311.mojo")), PprofOptions.defaults()));
+        assertEquals(0, wall.getDefaultSampleType(), "one type: nothing to choose");
+    }
+
+    @Test
     void gzippedPprofIsTheSameMessage() throws Exception {
         byte[] in = Fixtures.bytes(Fixtures.root().resolve("v3/two_threads.full.py311.mojo"));
         byte[] raw = Run.pprof(in, PprofOptions.defaults());

@@ -137,6 +137,13 @@ public final class PprofWriter implements SteppedWriter {
         for (String s : strings) {
             coded.writeString(Profile.STRING_TABLE_FIELD_NUMBER, s);
         }
+        // pprof tools show the last sample type unless told otherwise: deallocated memory, for full and memory
+        // profiles. Name the useful one (the reference leaves it unset). Fields above 6 follow the string table.
+        ProfileMode mode = assembler.mode();
+        if (compat == Compat.NONE && (mode == ProfileMode.FULL || mode == ProfileMode.MEMORY)) {
+            coded.writeInt64(Profile.DEFAULT_SAMPLE_TYPE_FIELD_NUMBER,
+                    stringIndex.get(mode == ProfileMode.FULL ? "Wall time" : "Allocated memory"));
+        }
         coded.flush();
         if (gzip != null) {
             gzip.finish();
