@@ -13,8 +13,8 @@ import java.util.Arrays;
 /**
  * The reference pipeline for MOJO input, literally: the events are printed as mojo2austin prints them and that
  * text is read back as austin2speedscope/austin2pprof read it (1.7.1: first sample lost, marker samples dropped,
- * {@code ;L<digits>} rewritten...; 2.2.0: markers dropped by its mojo2austin). Done in bounded memory, without a thread: the text is produced as
- * the reader pulls it. Not API.
+ * {@code ;L<digits>} rewritten...; 2.2.0: markers dropped by its mojo2austin). Done in bounded memory, without a
+ * thread: the text is produced as the reader pulls it. Not API.
  */
 public final class ReferenceText {
     private ReferenceText() {
