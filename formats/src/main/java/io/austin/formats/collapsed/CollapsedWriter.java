@@ -128,6 +128,17 @@ public final class CollapsedWriter implements StackEventWriter {
         this.compat = options.compat();
     }
 
+    /**
+     * The thread of a sample as a text line names it after {@code T}: {@code <iid>:<tid>} with the hexadecimal MOJO
+     * tid printed in decimal (a tid that is not hexadecimal as it is), or just the tid when there is no iid. This is
+     * the thread string the reference speedscope and pprof converters put into profile names and labels.
+     */
+    public static String threadName(StackHeader header) {
+        String decimal = ThreadIds.hexToDecimal(header.tid());
+        String tid = decimal != null ? decimal : header.tid();
+        return header.hasIid() ? header.iid() + ":" + tid : tid;
+    }
+
     @Override
     public void write(StackEvent event) throws IOException {
         if (finished) {

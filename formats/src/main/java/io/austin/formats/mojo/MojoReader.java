@@ -343,6 +343,27 @@ public final class MojoReader implements StackEventReader {
 
     /** B.2: sign flag in bit 6 of the first byte, 6 value bits, then 7 per byte; at most 10 bytes. */
     private long readInt() throws IOException {
+        if (lim - pos >= 10) {
+            // Fast path, the common case: the longest integer fits in the buffer, so no byte needs a bounds check.
+            byte[] bytes = buf;
+            int p = pos;
+            int b = bytes[p++] & 0xFF;
+            long value = b & 0x3F;
+            boolean negative = (b & 0x40) != 0;
+            int shift = 6;
+            int count = 1;
+            while ((b & 0x80) != 0) {
+                if (++count > 10) {
+                    pos = p;
+                    throw error("integer longer than 10 bytes");
+                }
+                b = bytes[p++] & 0xFF;
+                value |= (long) (b & 0x7F) << shift;
+                shift += 7;
+            }
+            pos = p;
+            return negative ? -value : value;
+        }
         int b = readByte();
         if (b < 0) {
             throw new FormatException("not a MOJO file: no version after the magic", offset());

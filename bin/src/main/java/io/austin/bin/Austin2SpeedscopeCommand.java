@@ -1,0 +1,41 @@
+package io.austin.bin;
+
+import io.austin.converters.Conversions;
+import io.austin.converters.speedscope.SpeedscopeWriter;
+import io.austin.converters.speedscope.SpeedscopeOptions;
+import io.austin.formats.StackEventReader;
+import io.austin.formats.StackEventWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code austin2speedscope INPUT OUTPUT}: MOJO or Austin text to a speedscope JSON document. */
+@Command(name = "austin2speedscope", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Convert Austin text or MOJO to a speedscope JSON document (https://www.speedscope.app).",
+            "Nothing is lost by default; --compat writes exactly what austin-python 1.7.1 writes."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:success", "64:bad arguments", "65:corrupt input", "66:missing or unreadable input",
+            "70:internal error", "73:output cannot be created", "74:read or write failed"})
+final class Austin2SpeedscopeCommand extends ConverterCommand {
+    @Option(names = "--indent", paramLabel = "N",
+            description = "Pretty-print with N spaces per level, as Python's json module does.")
+    Integer indent;
+
+    Austin2SpeedscopeCommand(Cli.Streams streams) {
+        super(streams);
+    }
+
+    @Override
+    StackEventReader reader(InputStream in) throws IOException {
+        return Conversions.openProfile(in, compat);
+    }
+
+    @Override
+    StackEventWriter writer(OutputStream out) {
+        SpeedscopeOptions options = SpeedscopeOptions.defaults().withCompat(compat).withName(inputName())
+                .withIndent(indent == null ? -1 : Math.max(indent, 0));
+        return new SpeedscopeWriter(out, options);
+    }
+}

@@ -1,0 +1,117 @@
+package io.austin.bin;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import picocli.CommandLine;
+
+/**
+ * Builds the {@link CommandLine} of every tool with the same streams and the same failure handling, so that tools
+ * behave alike and tests can run them with captured streams. Only {@link Main} exits the JVM.
+ *
+ * <p>Failures print one line, {@code <tool>: <what>}, on standard error and give an {@link ExitCodes} status;
+ * with {@code --debug} the stack trace follows. Usage errors add a pointer to {@code --help}.
+ */
+public final class Cli {
+    /**
+     * The standard streams a tool uses.
+     *
+     * @param in  standard input (for {@code -} as INPUT)
+     * @param out standard output (for {@code -} as OUTPUT, {@code --help}, {@code --version})
+     * @param err standard error (diagnostics)
+     */
+    public record Streams(InputStream in, OutputStream out, OutputStream err) {
+        public Streams {
+            Objects.requireNonNull(in, "in");
+            Objects.requireNonNull(out, "out");
+            Objects.requireNonNull(err, "err");
+        }
+
+        /** The process's own streams. */
+        public static Streams system() {
+            return new Streams(System.in, System.out, System.err);
+        }
+    }
+
+    /** Each tool by name; the sampler's {@code austin} command is meant to join them here. */
+    private static final Map<String, Function<Streams, Object>> TOOLS = new LinkedHashMap<>();
+
+    static {
+        TOOLS.put("mojo2austin", Mojo2AustinCommand::new);
+        TOOLS.put("austin2speedscope", Austin2SpeedscopeCommand::new);
+        TOOLS.put("austin2pprof", Austin2PprofCommand::new);
+    }
+
+    private Cli() {
+    }
+
+    /** The names of the tools, in a stable order. */
+    public static Set<String> tools() {
+        return Collections.unmodifiableSet(TOOLS.keySet());
+    }
+
+    /**
+     * The command line of {@code tool}, wired to {@code streams}.
+     *
+     * @throws IllegalArgumentException if there is no such tool
+     */
+    public static CommandLine commandLine(String tool, Streams streams) {
+        Function<Streams, Object> factory = TOOLS.get(tool);
+        if (factory == null) {
+            throw new IllegalArgumentException("no tool named '" + tool + "'; tools: " + String.join(", ", tools()));
+        }
+        CommandLine cl = new CommandLine(factory.apply(streams));
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(streams.out(), StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(streams.err(), StandardCharsets.UTF_8), true);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(t -> t instanceof ToolException ? ((ToolException) t).exitCode()
+                : ExitCodes.INTERNAL);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandName() + " --help' for more information.");
+            return ExitCodes.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            Object command = c.getCommand();
+            boolean debug = command instanceof ConverterCommand && ((ConverterCommand) command).debug;
+            String message = ex instanceof ToolException ? ex.getMessage() : "internal error: " + ex
+                    + (debug ? "" : " (run with --debug for the stack trace)");
+            c.getErr().println(c.getCommandName() + ": " + message);
+            if (debug) {
+                ex.printStackTrace(c.getErr());
+            }
+            c.getErr().flush();
+            return ex instanceof ToolException ? ((ToolException) ex).exitCode() : ExitCodes.INTERNAL;
+        });
+        return cl;
+    }
+
+    /**
+     * Runs {@code tool} with {@code args} and returns its exit status (see {@link ExitCodes}); never exits.
+     */
+    public static int run(String tool, Streams streams, String... args) {
+        if (!TOOLS.containsKey(tool)) {
+            PrintStream err = new PrintStream(streams.err(), true, StandardCharsets.UTF_8);
+            err.println("austin: unknown tool '" + tool + "'; tools: " + String.join(", ", tools()));
+            return ExitCodes.USAGE;
+        }
+        CommandLine cl = commandLine(tool, streams);
+        try {
+            return cl.execute(args);
+        } finally {
+            cl.getOut().flush();
+            cl.getErr().flush();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.austin.converters;
+
+import io.austin.converters.pprof.PprofOptions;
+import io.austin.converters.speedscope.SpeedscopeOptions;
+import io.austin.formats.Compat;
+import io.austin.formats.StackEvent;
+import io.austin.formats.StackEvents;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+
+/** Test helpers: run a conversion step over bytes, through the public stream API. */
+final class Run {
+    private Run() {
+    }
+
+    static Flux<StackEvent> profileEvents(byte[] input, Compat compat) {
+        return Conversions.readProfile(() -> new ByteArrayInputStream(input), compat);
+    }
+
+    static byte[] collect(Flux<StackEvent> events, Function<Flux<StackEvent>, Flux<byte[]>> step) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Long n = events.transform(step).as(Conversions.writeTo(out)).block();
+        byte[] bytes = out.toByteArray();
+        if (n == null || n != bytes.length) {
+            throw new AssertionError("writeTo counted " + n + " bytes, wrote " + bytes.length);
+        }
+        return bytes;
+    }
+
+    static byte[] collapsed(byte[] input, boolean compat) {
+        return collapsed(input, compat ? Compat.AUSTIN_PYTHON_1_7 : Compat.NONE);
+    }
+
+    static byte[] collapsed(byte[] input, Compat compat) {
+        return collect(StackEvents.read(() -> new ByteArrayInputStream(input), StackEvents.ReadOptions.defaults()),
+                Conversions.toCollapsed(CollapsedOptions.defaults().withCompat(compat)));
+    }
+
+    static byte[] speedscope(byte[] input, SpeedscopeOptions options) {
+        return collect(profileEvents(input, options.compat()), Conversions.toSpeedscope(options));
+    }
+
+    static byte[] pprof(byte[] input, PprofOptions options) {
+        return collect(profileEvents(input, options.compat()), Conversions.toPprof(options));
+    }
+
+    static void assertBytes(byte[] expected, byte[] actual) {
+        if (!Arrays.equals(expected, actual)) {
+            int i = Arrays.mismatch(expected, actual);
+            int from = Math.max(0, i - 100);
+            String exp = new String(expected, from, Math.min(expected.length, i + 100) - from,
+                    StandardCharsets.ISO_8859_1);
+            String act = new String(actual, from, Math.max(0, Math.min(actual.length, i + 100) - from),
+                    StandardCharsets.ISO_8859_1);
+            throw new AssertionError("first difference at byte " + i + " (expected length " + expected.length
+                    + ", actual " + actual.length + ")\nexpected: ..." + exp + "\nactual:   ..." + act);
+        }
+    }
+}
