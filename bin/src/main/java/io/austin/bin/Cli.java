@@ -42,10 +42,11 @@ public final class Cli {
         }
     }
 
-    /** Each tool by name; the sampler's {@code austin} command is meant to join them here. */
+    /** Each tool by name: the sampler and the three converters. */
     private static final Map<String, Function<Streams, Object>> TOOLS = new LinkedHashMap<>();
 
     static {
+        TOOLS.put("austin", AustinCommand::new);
         TOOLS.put("mojo2austin", Mojo2AustinCommand::new);
         TOOLS.put("austin2speedscope", Austin2SpeedscopeCommand::new);
         TOOLS.put("austin2pprof", Austin2PprofCommand::new);
@@ -70,6 +71,8 @@ public final class Cli {
             throw new IllegalArgumentException("no tool named '" + tool + "'; tools: " + String.join(", ", tools()));
         }
         CommandLine cl = new CommandLine(factory.apply(streams));
+        // austin COMMAND ARGS...: everything from the first positional on belongs to the profiled command.
+        cl.setStopAtPositional("austin".equals(tool));
         PrintWriter out = new PrintWriter(new OutputStreamWriter(streams.out(), StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(streams.err(), StandardCharsets.UTF_8), true);
         cl.setOut(out);

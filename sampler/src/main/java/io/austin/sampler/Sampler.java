@@ -76,7 +76,8 @@ public final class Sampler {
     private static Flux<StackEvent> events(Session session, SamplerOptions options) {
         Duration period = options.interval().isZero() ? Duration.ofNanos(1) : options.interval();
         Mono<Object> stop = Flux.merge(
-                Flux.from(options.stop()).cast(Object.class),
+                // A value or a completion of the user's trigger both mean "stop" (a Sinks.Empty only completes).
+                Flux.from(options.stop()).take(1).then(Mono.just(Boolean.TRUE)).cast(Object.class),
                 session.target().exited().cast(Object.class).switchIfEmpty(Mono.just(Boolean.TRUE)),
                 options.exposure() == null ? Mono.never()
                         : Mono.delay(options.exposure(), options.scheduler()).cast(Object.class))

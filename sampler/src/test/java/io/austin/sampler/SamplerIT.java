@@ -200,4 +200,29 @@ class SamplerIT {
             assertTrue(child == null || !child.isAlive(), "child still running after cancel");
         });
     }
+
+    @TestFactory
+    Stream<DynamicTest> anEmptyStopSignalEndsSamplingWithAFooter() {
+        return Pythons.each(py -> {
+            reactor.core.publisher.Sinks.Empty<Void> stop = reactor.core.publisher.Sinks.empty();
+            AtomicReference<Sampler.Run> run = new AtomicReference<>();
+            long t0 = System.nanoTime();
+            List<StackEvent> events = Sampler.spawn(List.of(py.path().toString(), "-S",
+                    Pythons.target(SHARES).toString(), "30"), options().withStop(stop.asMono()), run::set)
+                    .doOnNext(e -> {
+                        if (e instanceof io.austin.formats.TimeMetric) {
+                            stop.tryEmitEmpty();
+                        }
+                    })
+                    .collectList().block(Duration.ofSeconds(20));
+            assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "stopped promptly");
+            assertEquals("duration", ((Metadata) events.get(events.size() - 1)).key());
+            ProcessHandle child = ProcessHandle.of(run.get().pid()).orElse(null);
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (child != null && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(child == null || !child.isAlive(), "the spawned target is terminated at the end");
+        });
+    }
 }

@@ -68,4 +68,7 @@ final class LibC {
 
     /** {@code int kill(pid_t pid, int sig)}: forwards SIGINT/SIGTERM to a spawned target. */
     static native int kill(int pid, int sig);
+
+    /** {@code sighandler_t signal(int sig, sighandler_t handler)}; a null handler is {@code SIG_DFL}. */
+    static native Pointer signal(int sig, Pointer handler);
 }

@@ -28,6 +28,13 @@ public final class Signals {
      * The callback runs on a JVM signal thread.
      */
     public static Handle onStop(IntConsumer onSignal) {
+        // A process started in the background by a non-interactive shell inherits SIGINT ignored, and the JVM
+        // will not take over an ignored signal. Austin handles SIGINT however it was started: restore the default
+        // first so the handler below is installed.
+        if (LibC.available()) {
+            LibC.signal(SIGINT, null);
+            LibC.signal(SIGTERM, null);
+        }
         SignalHandler handler = sig -> onSignal.accept(sig.getNumber());
         Signal intSignal = new Signal("INT");
         Signal termSignal = new Signal("TERM");
