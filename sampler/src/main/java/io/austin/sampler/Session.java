@@ -47,10 +47,12 @@ final class Session implements AutoCloseable {
         RemoteMemory mem = null;
         ProcTasks procTasks = null;
         try {
-            mem = ProcessVmMemory.open(target.pid());
+            long deadline = System.nanoTime() + options.timeout().toNanos();
+            mem = openMemory(target, deadline);
             PythonRuntime rt;
             try {
-                rt = PythonLocator.locate(target.pid(), mem, options.timeout());
+                rt = PythonLocator.locate(target.pid(), mem,
+                        java.time.Duration.ofNanos(Math.max(1_000_000L, deadline - System.nanoTime())));
             } catch (SamplerException e) {
                 // A spawned command that is already gone did not fail for being "not Python": it ended too soon.
                 if (target.spawned() && !target.alive() && e.reason() != SamplerException.Reason.UNSUPPORTED_BUILD) {
@@ -84,6 +86,30 @@ final class Session implements AutoCloseable {
         this.lastRss = options.mode() == Mode.MEMORY || options.mode() == Mode.FULL ? tasks.residentBytes() : 0;
         this.startNanos = System.nanoTime();
         this.lastPassNanos = startNanos;
+    }
+
+    /**
+     * Opens the target's memory. A target caught in the middle of an exec (a launcher script or a pyenv shim that
+     * execs the interpreter) can refuse the first read; that is retried until the start-up deadline while the
+     * target lives. Permission and no-such-process answers are final.
+     */
+    private static RemoteMemory openMemory(Target target, long deadline) {
+        while (true) {
+            try {
+                return ProcessVmMemory.open(target.pid());
+            } catch (SamplerException e) {
+                if (e.reason() != SamplerException.Reason.CANNOT_ATTACH || !target.alive()
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SamplerException(SamplerException.Reason.CANNOT_ATTACH, "interrupted while attaching", e);
+            }
+        }
     }
 
     static Session open(Target target, SamplerOptions options) {

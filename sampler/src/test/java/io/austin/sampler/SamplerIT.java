@@ -225,4 +225,18 @@ class SamplerIT {
             assertTrue(child == null || !child.isAlive(), "the spawned target is terminated at the end");
         });
     }
+
+    /** pyenv shims and launcher scripts exec the interpreter after we attach: the sampler follows the exec. */
+    @TestFactory
+    Stream<DynamicTest> followsAShellThatExecsPython() {
+        return Pythons.each(py -> {
+            AtomicReference<Sampler.Run> run = new AtomicReference<>();
+            List<StackEvent> events = Sampler.spawn(List.of("/bin/sh", "-c", "sleep 0.05; exec \"$0\" -S \"$1\" 1",
+                    py.path().toString(), Pythons.target(SHARES).toString()), options(), run::set)
+                    .collectList().block(Duration.ofSeconds(30));
+            Samples samples = Samples.of(events);
+            assertTrue(samples.thread(run.get().pid(), run.get().pid()).stream().anyMatch(s -> s.has("ünïcode_hot")),
+                    "samples of the exec'd interpreter");
+        });
+    }
 }
