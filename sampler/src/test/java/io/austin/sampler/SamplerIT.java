@@ -239,4 +239,37 @@ class SamplerIT {
                     "samples of the exec'd interpreter");
         });
     }
+
+    /**
+     * The timer is the options' Scheduler: on virtual time, passes happen only as time is advanced, a tick that
+     * arrives while the previous pass's events are not consumed is skipped and counted, and the exposure ends the
+     * run with a footer.
+     */
+    @Test
+    void virtualTimeDrivesPassesAndLateTicksAreCounted() {
+        Python py = Pythons.ALL.stream().filter(Python::present).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(py != null, "no interpreter installed");
+        reactor.test.scheduler.VirtualTimeScheduler vts = reactor.test.scheduler.VirtualTimeScheduler.create();
+        AtomicReference<Sampler.Run> run = new AtomicReference<>();
+        SamplerOptions o = options().withInterval(Duration.ofSeconds(1)).withExposure(Duration.ofSeconds(10))
+                .withScheduler(vts);
+        Flux<StackEvent> flux = Sampler.spawn(List.of(py.path().toString(), "-S", Pythons.target(SHARES).toString(),
+                "60"), o, run::set);
+        reactor.test.StepVerifier.create(flux, 3)
+                .expectNextCount(3) // the header
+                .then(() -> vts.advanceTimeBy(Duration.ofSeconds(3)))
+                .then(() -> {
+                    SamplerStats stats = run.get().stats();
+                    assertTrue(stats.passes() <= 2, "passes without demand: " + stats.passes());
+                    assertTrue(stats.lateTicks() >= 2, "late ticks counted: " + stats.lateTicks());
+                })
+                .thenRequest(Long.MAX_VALUE)
+                .then(() -> vts.advanceTimeBy(Duration.ofSeconds(8)))
+                .thenConsumeWhile(e -> true)
+                .expectComplete()
+                .verify(Duration.ofSeconds(30));
+        SamplerStats stats = run.get().stats();
+        assertTrue(stats.passes() >= 5 && stats.passes() <= 10, "passes at 1 s virtual intervals: " + stats.passes());
+        assertTrue(stats.samples() >= stats.passes(), "samples: " + stats.samples());
+    }
 }
