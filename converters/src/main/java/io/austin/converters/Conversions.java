@@ -14,6 +14,7 @@ import io.austin.formats.StackEvents;
 import io.austin.formats.collapsed.CollapsedReader;
 import io.austin.formats.collapsed.CollapsedWriter;
 import io.austin.formats.mojo.MojoReader;
+import io.austin.formats.mojo.MojoWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -66,7 +67,7 @@ public final class Conversions {
         if (compat == Compat.NONE) {
             return StackEvents.read(input, StackEvents.ReadOptions.defaults());
         }
-        return Flux.using(() -> openProfile(input.call(), compat), Conversions::events, Conversions::closeQuietly);
+        return StackEvents.events(() -> openProfile(input.call(), compat));
     }
 
     /**
@@ -90,21 +91,6 @@ public final class Conversions {
         return new CollapsedReader(peek, new CollapsedReader.Options(text));
     }
 
-    private static Flux<StackEvent> events(StackEventReader reader) {
-        return Flux.generate(sink -> {
-            try {
-                StackEvent e = reader.next();
-                if (e == null) {
-                    sink.complete();
-                } else {
-                    sink.next(e);
-                }
-            } catch (IOException | RuntimeException x) {
-                sink.error(x);
-            }
-        });
-    }
-
     /**
      * Prints the events as Austin's collapsed text, as mojo2austin does (no empty lines). Emits chunks of up to
      * about 64 KiB as the text is produced (so it streams), the last when the source completes, then completes.
@@ -116,6 +102,16 @@ public final class Conversions {
         Objects.requireNonNull(options, "options");
         CollapsedWriter.Options writerOptions = options.writerOptions();
         return events -> encode(events, out -> new CollapsedWriter(out, writerOptions), true);
+    }
+
+    /**
+     * Encodes the events as MOJO v3 (Austin's binary format, see {@link MojoWriter}): definitions generated where
+     * the events carry none. Emits chunks of up to about 64 KiB as samples complete, the last when the source
+     * completes; on a source error, what was completed is emitted first, then the error. Cancel cancels the source.
+     * Runs on the thread that delivers the events.
+     */
+    public static Function<Flux<StackEvent>, Flux<byte[]>> toMojo() {
+        return events -> encode(events, MojoWriter::new, true);
     }
 
     /**
@@ -277,14 +273,6 @@ public final class Conversions {
             byte[] chunk = Arrays.copyOf(bytes, length);
             length = 0;
             return chunk;
-        }
-    }
-
-    private static void closeQuietly(StackEventReader reader) {
-        try {
-            reader.close();
-        } catch (IOException ignored) {
-            // Closing after the end, an error or a cancel: the first failure is the one reported.
         }
     }
 }

@@ -8,11 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PushbackInputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -21,7 +18,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Reactor adapters over the codecs: open a file or stream as a {@code Flux<StackEvent>} (MOJO or collapsed text,
- * told apart by the {@code MOJ} magic) and encode a {@code Flux<StackEvent>} as MOJO or text.
+ * told apart by the {@code MOJ} magic) and write a {@code Flux<StackEvent>} as MOJO or text to a stream. (The
+ * converters module's {@code Conversions} encodes into a {@code Flux<byte[]>} of chunks instead.)
  *
  * <p>Reading is lazy and pulls one event per request, so backpressure reaches the input and memory stays bounded.
  * Each subscription opens its own input and closes it on completion, error and cancellation. Reading and writing
@@ -113,8 +111,19 @@ public final class StackEvents {
     public static Flux<StackEvent> read(Callable<? extends InputStream> input, ReadOptions options) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(options, "options");
+        return events(() -> open(input.call(), options));
+    }
+
+    /**
+     * The events of the reader {@code open} makes: one event per request, completing at the end of the input and
+     * erroring with the reader's {@link IOException}. The reader is opened at subscription and closed on
+     * completion, error and cancellation. Runs on the thread that requests. The bridge from any plain
+     * {@link StackEventReader} (MOJO, text, a reference-compatible reader) to Reactor.
+     */
+    public static Flux<StackEvent> events(Callable<? extends StackEventReader> open) {
+        Objects.requireNonNull(open, "open");
         return Flux.using(
-                () -> open(input.call(), options),
+                open,
                 reader -> Flux.generate(sink -> {
                     try {
                         StackEvent e = reader.next();
@@ -165,66 +174,6 @@ public final class StackEvents {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(options, "options");
         return write(() -> new CollapsedWriter(out, options));
-    }
-
-    /** Encodes the events as MOJO v3 chunks (each up to about 64 KiB), the last when the source completes. */
-    public static Function<Flux<StackEvent>, Flux<byte[]>> encodeMojo() {
-        return encode(MojoWriter::new);
-    }
-
-    /** Encodes the events as collapsed-text chunks (each up to about 64 KiB), the last when the source completes. */
-    public static Function<Flux<StackEvent>, Flux<byte[]>> encodeText(CollapsedWriter.Options options) {
-        Objects.requireNonNull(options, "options");
-        return encode(out -> new CollapsedWriter(out, options));
-    }
-
-    private static Function<Flux<StackEvent>, Flux<byte[]>> encode(
-            Function<OutputStream, StackEventWriter> factory) {
-        return events -> Flux.defer(() -> {
-            ChunkStream chunks = new ChunkStream();
-            StackEventWriter w = factory.apply(chunks);
-            return events.concatMapIterable(e -> {
-                try {
-                    w.write(e);
-                } catch (IOException x) {
-                    throw new UncheckedIOException(x);
-                }
-                return chunks.take();
-            }).concatWith(Flux.defer(() -> {
-                try {
-                    w.finish();
-                } catch (IOException x) {
-                    return Flux.error(x);
-                }
-                return Flux.fromIterable(chunks.take());
-            }));
-        });
-    }
-
-    /** Collects what a writer drains, as chunks handed out by {@link #take()}. */
-    private static final class ChunkStream extends OutputStream {
-        private List<byte[]> chunks = new ArrayList<>();
-
-        @Override
-        public void write(int b) {
-            chunks.add(new byte[] {(byte) b});
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (len > 0) {
-                chunks.add(java.util.Arrays.copyOfRange(b, off, off + len));
-            }
-        }
-
-        List<byte[]> take() {
-            if (chunks.isEmpty()) {
-                return List.of();
-            }
-            List<byte[]> out = chunks;
-            chunks = new ArrayList<>();
-            return out;
-        }
     }
 
     private static void closeQuietly(java.io.Closeable c) {

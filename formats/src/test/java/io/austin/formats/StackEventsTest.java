@@ -90,13 +90,6 @@ class StackEventsTest {
         StepVerifier.create(StackEvents.read(TEXT).as(StackEvents.writeText(text, CollapsedWriter.Options.defaults())))
                 .verifyComplete();
         assertArrayEquals(Fixtures.bytes(TEXT), text.toByteArray());
-
-        byte[] chunks = StackEvents.read(MOJO).as(StackEvents.encodeMojo())
-                .reduce(new ByteArrayOutputStream(), (out, c) -> {
-                    out.writeBytes(c);
-                    return out;
-                }).block().toByteArray();
-        assertArrayEquals(Fixtures.bytes(MOJO), chunks);
     }
 
     @Test
