@@ -1,5 +1,6 @@
 package io.austin.converters;
 
+import io.austin.formats.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
