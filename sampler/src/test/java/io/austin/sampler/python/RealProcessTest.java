@@ -1,5 +1,8 @@
 package io.austin.sampler.python;
 
+import io.austin.sampler.RemoteMemory;
+import io.austin.sampler.linux.ProcessVmMemory;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -112,7 +115,7 @@ class RealProcessTest {
             return Integer.parseInt(facts.get("PID"));
         }
 
-        StackWalker walker(ProcMemory mem) {
+        StackWalker walker(RemoteMemory mem) {
             String[] v = facts.get("VERSION").split(" ");
             return StackWalker.create(mem, Integer.parseInt(v[0]), Integer.parseInt(v[1]), hex("RUNTIME"),
                     hex("CODETYPE"), pid());
@@ -174,7 +177,7 @@ class RealProcessTest {
     @MethodSource("pythons")
     void walksEveryThreadOfARealTarget(String python) throws Exception {
         assumeTrue(Files.isExecutable(Path.of(python)), python + " not installed");
-        try (Target t = new Target(python, "full"); ProcMemory mem = new ProcMemory(t.process.pid())) {
+        try (Target t = new Target(python, "full"); ProcessVmMemory mem = ProcessVmMemory.open((int) t.process.pid())) {
             t.awaitReady();
             assertEquals(t.process.pid(), t.pid());
             StackWalker w = t.walker(mem);
@@ -239,8 +242,8 @@ class RealProcessTest {
                 frames += r.thread(i).depth();
             }
             Stats s = measure(w, mem, 2000);
-            System.out.printf("[walker] %s full target: threads=%d frames=%d calls/pass=%.1f preads/pass=%.1f"
-                    + " wall=%.1f us cpu=%.1f us per pass%n", python, r.threadCount(), frames, s.calls, s.preads,
+            System.out.printf("[walker] %s full target: threads=%d frames=%d calls/pass=%.1f"
+                    + " wall=%.1f us cpu=%.1f us per pass%n", python, r.threadCount(), frames, s.calls,
                     s.wallUs, s.cpuUs);
         }
     }
@@ -251,7 +254,7 @@ class RealProcessTest {
         assumeTrue(Files.isExecutable(Path.of(python)), python + " not installed");
         for (int depth : new int[] {10, 100}) {
             try (Target t = new Target(python, "depth", Integer.toString(depth));
-                    ProcMemory mem = new ProcMemory(t.process.pid())) {
+                    ProcessVmMemory mem = ProcessVmMemory.open((int) t.process.pid())) {
                 t.awaitReady();
                 StackWalker w = t.walker(mem);
                 String[] p = t.stacks.get(0).split(" ");
@@ -259,9 +262,9 @@ class RealProcessTest {
                 assertEquals(p[2], seen.get(p[1]));
                 WalkResult r = w.walk();
                 Stats s = measure(w, mem, 3000);
-                System.out.printf("[walker] %s depth=%d frames=%d calls/pass=%.1f preads/pass=%.1f"
+                System.out.printf("[walker] %s depth=%d frames=%d calls/pass=%.1f"
                         + " wall=%.1f us cpu=%.1f us per pass%n", python, depth, r.thread(0).depth(), s.calls,
-                        s.preads, s.wallUs, s.cpuUs);
+                        s.wallUs, s.cpuUs);
             }
         }
     }
@@ -271,7 +274,7 @@ class RealProcessTest {
     @MethodSource("pythons")
     void gcAndGilOnABusyTarget(String python) throws Exception {
         assumeTrue(Files.isExecutable(Path.of(python)), python + " not installed");
-        try (Target t = new Target(python, "busy"); ProcMemory mem = new ProcMemory(t.process.pid())) {
+        try (Target t = new Target(python, "busy"); ProcessVmMemory mem = ProcessVmMemory.open((int) t.process.pid())) {
             t.awaitReady();
             long busy = Long.parseLong(t.facts.get("BUSY"));
             StackWalker w = t.walker(mem);
@@ -304,7 +307,7 @@ class RealProcessTest {
     @MethodSource("pythons")
     void churningTargetNeverBreaksTheWalk(String python) throws Exception {
         assumeTrue(Files.isExecutable(Path.of(python)), python + " not installed");
-        try (Target t = new Target(python, "churn"); ProcMemory mem = new ProcMemory(t.process.pid())) {
+        try (Target t = new Target(python, "churn"); ProcessVmMemory mem = ProcessVmMemory.open((int) t.process.pid())) {
             t.awaitReady();
             StackWalker w = t.walker(mem);
             int passes = 3000;
@@ -339,16 +342,15 @@ class RealProcessTest {
         }
     }
 
-    record Stats(double calls, double preads, double wallUs, double cpuUs) {
+    record Stats(double calls, double wallUs, double cpuUs) {
     }
 
-    static Stats measure(StackWalker w, ProcMemory mem, int passes) {
+    static Stats measure(StackWalker w, RemoteMemory mem, int passes) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         for (int i = 0; i < passes; i++) {
             w.walk();
         }
         long c0 = mem.calls();
-        long p0 = mem.preads();
         long cpu0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         for (int i = 0; i < passes; i++) {
@@ -356,7 +358,7 @@ class RealProcessTest {
         }
         long t1 = System.nanoTime();
         long cpu1 = mx.getCurrentThreadCpuTime();
-        return new Stats((mem.calls() - c0) / (double) passes, (mem.preads() - p0) / (double) passes,
+        return new Stats((mem.calls() - c0) / (double) passes,
                 (t1 - t0) / 1e3 / passes, (cpu1 - cpu0) / 1e3 / passes);
     }
 }
