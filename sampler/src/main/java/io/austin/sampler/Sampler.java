@@ -29,8 +29,7 @@ public final class Sampler {
      * @see #run
      */
     public static Flux<StackEvent> attach(int pid, SamplerOptions options) {
-        Objects.requireNonNull(options, "options");
-        return run(() -> Target.attach(pid), options, s -> { });
+        return attach(pid, options, run -> { });
     }
 
     /**
@@ -39,12 +38,7 @@ public final class Sampler {
      * @see #run
      */
     public static Flux<StackEvent> spawn(List<String> command, SamplerOptions options) {
-        Objects.requireNonNull(options, "options");
-        List<String> copy = List.copyOf(command);
-        if (copy.isEmpty()) {
-            throw new IllegalArgumentException("empty command");
-        }
-        return run(() -> Target.spawn(copy), options, s -> { });
+        return spawn(command, options, run -> { });
     }
 
     /**
@@ -134,11 +128,15 @@ public final class Sampler {
      * the Python version and the statistics from it).
      */
     public static Flux<StackEvent> attach(int pid, SamplerOptions options, Consumer<Run> attached) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(attached, "attached");
         return run(() -> Target.attach(pid), options, attached);
     }
 
     /** Like {@link #spawn(List, SamplerOptions)}, with a hook receiving the run's facts once attached. */
     public static Flux<StackEvent> spawn(List<String> command, SamplerOptions options, Consumer<Run> attached) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(attached, "attached");
         List<String> copy = List.copyOf(command);
         if (copy.isEmpty()) {
             throw new IllegalArgumentException("empty command");

@@ -263,7 +263,7 @@ public final class CollapsedWriter implements StackEventWriter {
         lineByte((byte) ';');
         lineByte((byte) 'T');
         if (h.hasIid()) {
-            appendLine(Long.toString(h.iid()));
+            appendNumber(h.iid());
             lineByte((byte) ':');
         }
         byte[] tid = threadText.get(h.tid());
@@ -343,7 +343,7 @@ public final class CollapsedWriter implements StackEventWriter {
             case AUSTIN_PYTHON_2_2:
                 if (hasTime || hasMemory) {
                     lineByte((byte) ' ');
-                    appendLine(Long.toString(hasTime ? time : memory));
+                    appendNumber(hasTime ? time : memory);
                 }
                 lineByte((byte) '\n');
                 flushLine();
@@ -364,15 +364,15 @@ public final class CollapsedWriter implements StackEventWriter {
     private int appendCompatList() {
         lineByte((byte) ' ');
         if (compatCount == 2) {
-            appendLine(Long.toString(compatList[0]));
+            appendNumber(compatList[0]);
             appendLine(",0,");
-            appendLine(Long.toString(compatList[1]));
+            appendNumber(compatList[1]);
         } else {
             for (int i = 0; i < compatCount; i++) {
                 if (i > 0) {
                     lineByte((byte) ',');
                 }
-                appendLine(Long.toString(compatList[i]));
+                appendNumber(compatList[i]);
             }
         }
         return lineLen;
@@ -381,11 +381,11 @@ public final class CollapsedWriter implements StackEventWriter {
     private void emitMetricsAndLine() {
         lineByte((byte) ' ');
         if (hasTime && hasMemory) {
-            appendLine(Long.toString(time));
+            appendNumber(time);
             appendLine(idle ? ",1," : ",0,");
-            appendLine(Long.toString(memory));
+            appendNumber(memory);
         } else {
-            appendLine(Long.toString(hasTime ? time : memory)); // print what the sample has, nothing invented
+            appendNumber(hasTime ? time : memory); // print what the sample has, nothing invented
         }
         lineByte((byte) '\n');
         lineComplete = true;
@@ -394,7 +394,7 @@ public final class CollapsedWriter implements StackEventWriter {
 
     private void completeLine(long value) {
         lineByte((byte) ' ');
-        appendLine(Long.toString(value));
+        appendNumber(value);
         lineByte((byte) '\n');
         flushLine();
         // Another metric event in the same sample makes mojo2austin 1.7.1 print another " value" line.
@@ -407,6 +407,31 @@ public final class CollapsedWriter implements StackEventWriter {
             System.arraycopy(line, 0, buf, len, lineLen);
             len += lineLen;
             lineLen = 0;
+        }
+    }
+
+    /** Writes {@code v} in decimal straight into the line: metrics are on every line, so no String per value. */
+    private void appendNumber(long v) {
+        if (v == Long.MIN_VALUE) {
+            appendLine(Long.toString(v));
+            return;
+        }
+        if (lineLen + 20 > line.length) {
+            line = Arrays.copyOf(line, line.length * 2 + 20);
+        }
+        if (v < 0) {
+            line[lineLen++] = '-';
+            v = -v;
+        }
+        int start = lineLen;
+        do {
+            line[lineLen++] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        for (int i = start, j = lineLen - 1; i < j; i++, j--) {
+            byte t = line[i];
+            line[i] = line[j];
+            line[j] = t;
         }
     }
 
