@@ -40,9 +40,12 @@ class AllocationTest {
             offsets[i] = i * 64;
         }
         try (ProcessVmMemory memory = ProcessVmMemory.open(SELF); ProcTasks tasks = new ProcTasks(SELF)) {
-            int ok = 0;
-            for (int round = 0; round < 2; round++) {
-                // Round 0 warms up (class loading, the cached buffer address); round 1 is measured.
+            long best = Long.MAX_VALUE;
+            for (int round = 0; round < 5; round++) {
+                // Round 0 warms up (class loading, the cached buffer address); rounds 1-4 are measured and the
+                // best counts: a one-off JIT or deoptimisation transition can allocate in any single round, while
+                // an allocation per call would show in every round (50,000 calls x at least 16 bytes).
+                int ok = 0;
                 final long before = allocated();
                 for (int i = 0; i < 10_000; i++) {
                     ok += memory.read(base + (i & 1023), direct, 0, 64) ? 1 : 0;
@@ -56,12 +59,13 @@ class AllocationTest {
                     }
                 }
                 final long bytes = allocated() - before;
-                if (round == 1) {
-                    assertEquals(2 * (5 * 10_000 + 2 * 625), ok);
-                    // A few hundred bytes of slack for the measurement itself.
-                    assertTrue(bytes < 1024, "allocated " + bytes + " bytes in 50,000 reads");
+                assertEquals(5 * 10_000 + 2 * 625, ok);
+                if (round > 0) {
+                    best = Math.min(best, bytes);
                 }
             }
+            // A few hundred bytes of slack for the measurement itself.
+            assertTrue(best < 1024, "allocated at least " + best + " bytes in every round of 50,000 reads");
         }
     }
 }
