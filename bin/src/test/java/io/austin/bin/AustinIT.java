@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AustinIT {
     private static final List<String> VERSIONS = List.of("3.8.18", "3.9.18", "3.10.13", "3.11.7", "3.12.1",
             "3.13.0");
-    private static final Path TARGET = Paths.get("../sampler/src/test/resources/targets/shares.py")
+    private static final Path TARGET = io.austin.formats.Fixtures.target("shares.py")
             .toAbsolutePath().normalize();
 
     @TempDir
@@ -50,19 +50,13 @@ class AustinIT {
     }
 
     private static Path anyPython() {
-        for (String v : List.of("3.11.7", "3.12.1", "3.13.0", "3.10.13", "3.9.18", "3.8.18")) {
-            if (Files.isExecutable(python(v))) {
-                return python(v);
-            }
-        }
-        assumeTrue(false, "no pyenv interpreter installed");
-        return null;
+        return io.austin.sampler.Pythons.any().path();
     }
 
     @TestFactory
     Stream<DynamicTest> binaryOutputDecodesToTheTextOfTheSameRun() {
         return VERSIONS.stream().map(v -> DynamicTest.dynamicTest(v, () -> {
-            assumeTrue(Files.isExecutable(python(v)), v + " not installed");
+            io.austin.sampler.Pythons.get(v);
             Path mojo = tmp.resolve(v + ".mojo");
             Result r = austin("-b", "-P", "-i", "1ms", "-o", mojo.toString(), python(v).toString(), "-S",
                     TARGET.toString(), "1");

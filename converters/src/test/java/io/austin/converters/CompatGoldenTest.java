@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * With compat, every converter output of austin-python 1.7.1 in ../shared/fixtures is reproduced: from the text it
+ * With compat, every converter output of austin-python 1.7.1 in the project's testdata/ is reproduced: from the text it
  * was made from, and (speedscope, pprof) straight from the MOJO file through the emulated reference pipeline.
  */
 class CompatGoldenTest {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every claim checked against the real Austin 3.7 / austin-python outputs in ../shared/fixtures. */
+/** Every claim checked against the real Austin 3.7 / austin-python outputs in the project's testdata/. */
 class FixtureGoldenTest {
 
     static Stream<Path> v3AndSyntheticMojo() {

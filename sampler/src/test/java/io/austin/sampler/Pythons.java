@@ -1,5 +1,6 @@
 package io.austin.sampler;
 
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -10,7 +11,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.function.ThrowingConsumer;
 
-/** The CPython interpreters the tests know about; absent ones make their tests skip, never fail. */
+/**
+ * The CPython interpreters the tests know about. On a developer's machine an absent one makes its tests skip, with
+ * a loud message on standard error; with {@code AUSTIN_PYTHONS=required} in the environment (CI sets it) an absent
+ * one fails the tests instead, so a machine without the interpreters can never pass untested.
+ */
 public final class Pythons {
     /** One interpreter. */
     public record Python(String label, Path path, int major, int minor) {
@@ -34,6 +39,9 @@ public final class Pythons {
             pyenv("3.12.1", 12), pyenv("3.13.0", 13),
             new Python("debian-3.11-static", Paths.get("/usr/bin/python3.11"), 3, 11));
 
+    /** Whether every interpreter of {@link #ALL} must be installed ({@code AUSTIN_PYTHONS=required}). */
+    public static final boolean REQUIRED = "required".equals(System.getenv("AUSTIN_PYTHONS"));
+
     private Pythons() {
     }
 
@@ -41,21 +49,53 @@ public final class Pythons {
         return new Python(version, Paths.get("/root/.pyenv/versions", version, "bin", "python3"), 3, minor);
     }
 
-    /** One dynamic test per known interpreter, skipped where it is not installed. */
+    /** One dynamic test per known interpreter; an absent one skips (fails when {@link #REQUIRED}). */
     public static Stream<DynamicTest> each(ThrowingConsumer<Python> body) {
         return ALL.stream().map(py -> DynamicTest.dynamicTest(py.label(), () -> {
-            assumeTrue(py.present(), py.path() + " is not installed");
+            require(py);
             body.accept(py);
         }));
     }
 
-    /** A test target script from the test resources, as a file path. */
-    public static Path target(String name) {
-        try {
-            return Paths.get(Pythons.class.getResource("/targets/" + name).toURI());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
+    /** Skips the calling test when {@code py} is absent, or fails it when {@link #REQUIRED}. */
+    public static void require(Python py) {
+        if (py.present()) {
+            return;
         }
+        String message = "Python " + py.label() + " is not installed at " + py.path();
+        if (REQUIRED) {
+            fail(message + " and AUSTIN_PYTHONS=required");
+        }
+        System.err.println("WARNING: " + message + ": its tests are SKIPPED (untested on this machine)");
+        assumeTrue(false, message);
+    }
+
+    /** The interpreter labelled {@code label} (a version such as {@code 3.12.1}), required as {@link #require}. */
+    public static Python get(String label) {
+        for (Python py : ALL) {
+            if (py.label().equals(label)) {
+                require(py);
+                return py;
+            }
+        }
+        throw new IllegalArgumentException("unknown interpreter " + label);
+    }
+
+    /** The first installed pyenv interpreter, newest-but-one first (3.11 has the broadest test coverage). */
+    public static Python any() {
+        for (String v : List.of("3.11.7", "3.12.1", "3.13.0", "3.10.13", "3.9.18", "3.8.18")) {
+            for (Python py : ALL) {
+                if (py.label().equals(v) && py.present()) {
+                    return py;
+                }
+            }
+        }
+        return get("3.11.7");
+    }
+
+    /** A test target script of the project's {@code testdata/targets}, as a file path. */
+    public static Path target(String name) {
+        return io.austin.formats.Fixtures.target(name);
     }
 
     /** The line of the first {@code # @marker} in a target. */

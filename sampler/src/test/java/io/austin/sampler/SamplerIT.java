@@ -247,8 +247,7 @@ class SamplerIT {
      */
     @Test
     void virtualTimeDrivesPassesAndLateTicksAreCounted() {
-        Python py = Pythons.ALL.stream().filter(Python::present).findFirst().orElse(null);
-        org.junit.jupiter.api.Assumptions.assumeTrue(py != null, "no interpreter installed");
+        Python py = Pythons.any();
         reactor.test.scheduler.VirtualTimeScheduler vts = reactor.test.scheduler.VirtualTimeScheduler.create();
         AtomicReference<Sampler.Run> run = new AtomicReference<>();
         SamplerOptions o = options().withInterval(Duration.ofSeconds(1)).withExposure(Duration.ofSeconds(10))

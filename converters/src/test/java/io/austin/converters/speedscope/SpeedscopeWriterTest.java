@@ -25,8 +25,7 @@ import reactor.test.StepVerifier;
 class SpeedscopeWriterTest {
 
     private static Path fixture(String name) {
-        String shared = System.getProperty("austin.shared", "../../shared");
-        return Paths.get(shared, "fixtures", name);
+        return io.austin.formats.Fixtures.root().resolve(name);
     }
 
     private static byte[] resource(String name) throws IOException {

@@ -63,7 +63,7 @@ public class SamplingBenchmark {
         if (!Files.isExecutable(exe)) {
             throw new IllegalStateException(exe + " is not installed");
         }
-        Path script = Paths.get(SamplingBenchmark.class.getResource("/targets/deep.py").toURI());
+        Path script = Paths.get(System.getProperty("austin.testdata", "../testdata"), "targets", "deep.py");
         target = new ProcessBuilder(exe.toString(), "-S", script.toString(), Integer.toString(depth), "600")
                 .redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream(),

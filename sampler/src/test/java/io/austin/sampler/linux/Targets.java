@@ -18,15 +18,9 @@ import java.util.stream.Stream;
 
 /** Spawns target processes for the tests and always cleans them up. */
 final class Targets {
-    /** Interpreters the tests try; absent ones are skipped, never failed. */
-    static final List<String> INTERPRETERS = List.of(
-            "/root/.pyenv/versions/3.8.18/bin/python3",
-            "/root/.pyenv/versions/3.9.18/bin/python3",
-            "/root/.pyenv/versions/3.10.13/bin/python3",
-            "/root/.pyenv/versions/3.11.7/bin/python3",
-            "/root/.pyenv/versions/3.12.1/bin/python3",
-            "/root/.pyenv/versions/3.13.0/bin/python3",
-            "/usr/bin/python3.11");
+    /** Interpreters the tests try: {@link io.austin.sampler.Pythons#ALL}, absent ones skipped (or failed in CI). */
+    static final List<String> INTERPRETERS = io.austin.sampler.Pythons.ALL.stream()
+            .map(py -> py.path().toString()).toList();
 
     /**
      * Prints the ground truth (the runtime address from ctypes, the version) and sleeps. The address is that of
@@ -42,9 +36,12 @@ final class Targets {
         return INTERPRETERS.stream();
     }
 
-    /** Skips the calling test if the interpreter is not installed here. */
+    /** Skips the calling test if the interpreter is not installed here (fails it when all are required). */
     static Path require(final String interpreter) {
         final Path exe = Path.of(interpreter);
+        if (!Files.isExecutable(exe) && io.austin.sampler.Pythons.REQUIRED) {
+            org.junit.jupiter.api.Assertions.fail(interpreter + " is not installed and AUSTIN_PYTHONS=required");
+        }
         assumeTrue(Files.isExecutable(exe), () -> interpreter + " is not installed");
         return exe;
     }

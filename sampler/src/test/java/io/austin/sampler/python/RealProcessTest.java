@@ -45,10 +45,7 @@ class RealProcessTest {
     static Path dir;
 
     static Stream<String> pythons() {
-        return Stream.of("/root/.pyenv/versions/3.8.18/bin/python3", "/root/.pyenv/versions/3.9.18/bin/python3",
-                "/root/.pyenv/versions/3.10.13/bin/python3", "/root/.pyenv/versions/3.11.7/bin/python3",
-                "/root/.pyenv/versions/3.12.1/bin/python3", "/root/.pyenv/versions/3.13.0/bin/python3",
-                "/usr/bin/python3.11");
+        return io.austin.sampler.Pythons.ALL.stream().map(py -> py.path().toString());
     }
 
     /** A running target and what it printed. */
