@@ -59,7 +59,10 @@ public final class Sampler {
     static Flux<StackEvent> run(java.util.function.Supplier<Target> target, SamplerOptions options,
             Consumer<Run> attached) {
         return Flux.using(
-                () -> Session.open(target.get(), options),
+                () -> {
+                    Session.prepare();
+                    return Session.open(target.get(), options);
+                },
                 session -> {
                     attached.accept(new Run(session));
                     return events(session, options);

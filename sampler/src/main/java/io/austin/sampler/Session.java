@@ -104,13 +104,45 @@ final class Session implements AutoCloseable {
                 }
             }
             try {
-                Thread.sleep(5);
+                Thread.sleep(1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SamplerException(SamplerException.Reason.CANNOT_ATTACH, "interrupted while attaching", e);
             }
         }
     }
+
+    /**
+     * Loads and initialises, before a target is started, everything that stands between its start and the first
+     * sample: the native binding, the layout table, the ELF and maps readers and the walker's classes. A spawned
+     * program runs its first lines within milliseconds of its start, so the work done here is work that would
+     * otherwise leave them unsampled. Idempotent and cheap after the first call; failures are left to the real
+     * attach, which reports them properly.
+     */
+    static void prepare() {
+        if (prepared) {
+            return;
+        }
+        prepared = true;
+        int self = (int) ProcessHandle.current().pid();
+        try {
+            io.austin.sampler.python.Layouts.versions();
+            try (RemoteMemory m = ProcessVmMemory.open(self)) {
+                // The walker's classes and buffers, run once over memory that has no Python in it.
+                StackWalker.create(m, 3, 12, 0x1000, 0, self).walk();
+            }
+            try {
+                PythonLocator.locate(self, null);
+            } catch (SamplerException expected) {
+                // This JVM is not Python: the point was to load the maps and ELF readers.
+            }
+            new ProcTasks(self).close();
+        } catch (RuntimeException | LinkageError e) {
+            // Nothing to warm here: the attach will report the real failure.
+        }
+    }
+
+    private static volatile boolean prepared;
 
     static Session open(Target target, SamplerOptions options) {
         return new Session(target, options);

@@ -32,6 +32,7 @@ final class Elf {
     static final int SHT_STRTAB = 3;
     static final int SHT_NOBITS = 8;
     static final int SHT_DYNSYM = 11;
+    static final int SHT_GNU_HASH = 0x6ffffff6;
 
     private static final int EHDR_SIZE = 64;
     private static final int PHDR_SIZE = 56;
@@ -169,29 +170,114 @@ final class Elf {
     }
 
     /**
-     * Looks up several defined symbols in one pass over each table, {@code .dynsym} first, then {@code .symtab}.
-     * Undefined entries (imports) are ignored.
+     * Looks up several defined symbols, {@code .dynsym} first (through its GNU hash table when there is one, so a
+     * lookup costs a few probes instead of a scan), then {@code .symtab} for the names still missing. Undefined
+     * entries (imports) are ignored.
      *
      * @return the values found, keyed by name; names not found are absent
      */
     Map<String, Long> symbols(final String... names) {
-        final byte[][] wanted = new byte[names.length][];
-        for (int i = 0; i < names.length; i++) {
-            wanted[i] = names[i].getBytes(StandardCharsets.UTF_8);
-        }
-        final Map<String, Long> found = new HashMap<>();
-        for (final int tableType : new int[] {SHT_DYNSYM, SHT_SYMTAB}) {
-            for (final Section table : sections) {
-                if (table.type() == tableType) {
-                    scanSymbols(table, names, wanted, found);
-                }
-            }
+        final Map<String, Long> found = dynamicSymbols(names);
+        if (found.size() < names.length) {
+            scanTables(SHT_SYMTAB, names, found);
         }
         return found;
     }
 
-    private void scanSymbols(final Section table, final String[] names, final byte[][] wanted,
-            final Map<String, Long> found) {
+    /** Like {@link #symbols}, but only in {@code .dynsym}: the exported symbols, found without a full scan. */
+    Map<String, Long> dynamicSymbols(final String... names) {
+        final Map<String, Long> found = new HashMap<>();
+        final Optional<Section> hash = sectionOfType(SHT_GNU_HASH);
+        if (hash.isPresent() && hash.get().link() > 0 && hash.get().link() < sections.size()
+                && sections.get(hash.get().link()).type() == SHT_DYNSYM) {
+            for (final String n : names) {
+                final long value = gnuLookup(hash.get(), sections.get(hash.get().link()), n);
+                if (value != 0) {
+                    found.put(n, value);
+                }
+            }
+        } else {
+            scanTables(SHT_DYNSYM, names, found);
+        }
+        return found;
+    }
+
+    private Optional<Section> sectionOfType(final int sectionType) {
+        for (final Section s : sections) {
+            if (s.type() == sectionType) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void scanTables(final int tableType, final String[] names, final Map<String, Long> found) {
+        final byte[][] wanted = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) {
+            wanted[i] = names[i].getBytes(StandardCharsets.UTF_8);
+        }
+        for (final Section table : sections) {
+            if (table.type() == tableType && found.size() < names.length) {
+                scanSymbols(table, names, wanted, found);
+            }
+        }
+    }
+
+    /**
+     * One name through the GNU hash table of {@code dynsym}: the bucket of the name's hash gives the first symbol
+     * of its chain, and the chain's hashes (low bit set on the last) are compared before any name is.
+     *
+     * @return the symbol's value, or 0 when it is not defined there
+     */
+    private long gnuLookup(final Section hash, final Section dynsym, final String symbolName) {
+        checkRange(hash.offset(), hash.size(), "section .gnu.hash");
+        if (hash.size() < 16) {
+            throw corrupt(".gnu.hash is " + hash.size() + " bytes");
+        }
+        final long base = hash.offset();
+        final long nbuckets = u32(base);
+        final long symoffset = u32(base + 4);
+        final long bloomSize = u32(base + 8);
+        final long bucketsAt = base + 16 + bloomSize * 8;
+        final long chainAt = bucketsAt + nbuckets * 4;
+        final long end = base + hash.size();
+        if (nbuckets == 0 || bloomSize > hash.size() || chainAt > end) {
+            throw corrupt(".gnu.hash header does not fit its section");
+        }
+        final Section strtab = stringTableOf(dynsym);
+        final long entry = dynsym.entrySize() == 0 ? SYM_SIZE : dynsym.entrySize();
+        final long symbolCount = dynsym.size() / entry;
+        final byte[] want = symbolName.getBytes(StandardCharsets.UTF_8);
+        long h = 5381;
+        for (final byte b : want) {
+            h = (h * 33 + (b & 0xff)) & 0xffffffffL;
+        }
+        long index = u32(bucketsAt + (h % nbuckets) * 4);
+        if (index < symoffset) {
+            return 0;
+        }
+        for (long steps = 0; steps < symbolCount; steps++, index++) {
+            final long chainEntry = chainAt + (index - symoffset) * 4;
+            if (index >= symbolCount || chainEntry + 4 > end) {
+                return 0;
+            }
+            final long h2 = u32(chainEntry);
+            if ((h2 | 1) == (h | 1)) {
+                final long at = dynsym.offset() + index * entry;
+                final long nameIndex = u32(at);
+                if (u16(at + 6) != SHN_UNDEF && nameIndex < strtab.size()
+                        && nameEquals(strtab.offset() + nameIndex, strtab.offset() + strtab.size(), want)) {
+                    return u64(at + 8);
+                }
+            }
+            if ((h2 & 1) != 0) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    private Section stringTableOf(final Section table) {
         if (table.link() <= 0 || table.link() >= sections.size()) {
             throw corrupt("symbol table " + table.name() + " links to missing string table " + table.link());
         }
@@ -199,12 +285,27 @@ final class Elf {
         if (strtab.type() != SHT_STRTAB) {
             throw corrupt("symbol table " + table.name() + " links to a section that is not a string table");
         }
+        checkRange(strtab.offset(), strtab.size(), "string table " + strtab.name());
+        return strtab;
+    }
+
+    /** One defined name by a scan of one table (tests compare it with the hash lookup). */
+    OptionalLong scanAll(final Section table, final String symbolName) {
+        final Map<String, Long> found = new HashMap<>();
+        scanSymbols(table, new String[] {symbolName}, new byte[][] {symbolName.getBytes(StandardCharsets.UTF_8)},
+                found);
+        final Long v = found.get(symbolName);
+        return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+    }
+
+    private void scanSymbols(final Section table, final String[] names, final byte[][] wanted,
+            final Map<String, Long> found) {
+        final Section strtab = stringTableOf(table);
         final long entry = table.entrySize() == 0 ? SYM_SIZE : table.entrySize();
         if (entry < SYM_SIZE) {
             throw corrupt("symbol table " + table.name() + " has entries of " + entry + " bytes");
         }
         checkRange(table.offset(), table.size(), "symbol table " + table.name());
-        checkRange(strtab.offset(), strtab.size(), "string table " + strtab.name());
         final long count = table.size() / entry;
         for (long i = 0; i < count && found.size() < names.length; i++) {
             final long at = table.offset() + i * entry;

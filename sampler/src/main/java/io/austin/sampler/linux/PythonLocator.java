@@ -37,8 +37,14 @@ public final class PythonLocator {
         DEBUG_ONLY[1]};
     private static final byte[] COOKIE = "xdebugpy".getBytes(StandardCharsets.US_ASCII);
     private static final String DELETED = " (deleted)";
-    private static final long FIRST_PAUSE_NANOS = 5_000_000L;
-    private static final long MAX_PAUSE_NANOS = 100_000_000L;
+    /**
+     * Right after a spawn the interpreter is mapped within a few milliseconds and runs its first line soon after:
+     * poll every millisecond at first, so that no line goes unsampled, then back off for slow starters (shells,
+     * launchers) so that waiting costs little.
+     */
+    private static final long FIRST_PAUSE_NANOS = 1_000_000L;
+    private static final long FAST_POLL_NANOS = 200_000_000L;
+    private static final long MAX_PAUSE_NANOS = 20_000_000L;
 
     private PythonLocator() {
     }
@@ -123,7 +129,9 @@ public final class PythonLocator {
                     Thread.currentThread().interrupt();
                     throw e;
                 }
-                pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+                if (elapsed > FAST_POLL_NANOS) {
+                    pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+                }
             }
         }
     }
@@ -141,7 +149,12 @@ public final class PythonLocator {
         final long firstLoadVaddr;
         try {
             elf = Elf.open(openable(pid, first.get(), path, exe));
-            syms = elf.symbols(SYMBOLS);
+            // Exported symbols first, found through the hash table; a full scan of .symtab (slow on a big
+            // libpython) only for a binary that does not export the runtime.
+            syms = new java.util.HashMap<>(elf.dynamicSymbols(SYMBOLS));
+            if (!syms.containsKey(RUNTIME)) {
+                elf.symbols(RUNTIME, VERSION, CODE_TYPE, UNICODE_TYPE).forEach(syms::putIfAbsent);
+            }
             firstLoadVaddr = elf.firstLoadVaddr();
         } catch (final IOException e) {
             problems.add("cannot open " + path + " (" + e.getClass().getSimpleName() + ")");

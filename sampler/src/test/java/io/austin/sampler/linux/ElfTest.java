@@ -81,6 +81,35 @@ class ElfTest {
         assertTrue(elf.symbol("PyCode_Type").isPresent());
     }
 
+    /** The GNU hash lookup finds exactly what a scan of the whole table finds, and nothing it does not. */
+    @Test
+    void hashLookupAgreesWithAFullScan() throws IOException {
+        final String[] names = {"_PyRuntime", "Py_Version", "PyCode_Type", "PyUnicode_Type", "PyObject_GetAttr",
+            "_Py_RefTotal", "no_such_symbol_anywhere", "Py_BytesMain", "_PyRuntime_Initialize"};
+        int checked = 0;
+        for (final String path : new String[] {"/root/.pyenv/versions/3.8.18/lib/libpython3.8.so.1.0",
+            "/root/.pyenv/versions/3.12.1/lib/libpython3.12.so.1.0", "/usr/bin/python3.11", "/bin/sleep",
+            "/root/.pyenv/versions/3.11.7/bin/python3.11"}) {
+            if (!Files.isRegularFile(Path.of(path))) {
+                continue;
+            }
+            final Elf elf = Elf.open(Path.of(path));
+            assertTrue(elf.section(".gnu.hash").isPresent(), path);
+            final java.util.Map<String, Long> scanned = new java.util.HashMap<>();
+            for (final Elf.Section table : elf.sections()) {
+                if (table.type() == Elf.SHT_DYNSYM) {
+                    // A one-name lookup per name through the public path without the hash: the scan fallback.
+                    for (final String n : names) {
+                        elf.scanAll(table, n).ifPresent(v -> scanned.put(n, v));
+                    }
+                }
+            }
+            assertEquals(scanned, elf.dynamicSymbols(names), path);
+            checked++;
+        }
+        assertTrue(checked >= 2 || !io.austin.sampler.Pythons.REQUIRED, "too few ELF files to compare");
+    }
+
     @Test
     void importsAreNotDefinitions() throws IOException {
         final Path stub = firstExisting("/root/.pyenv/versions/3.11.7/bin/python3.11",
