@@ -1,15 +1,12 @@
 package io.austin.bin;
 
 import io.austin.converters.Conversions;
-import io.austin.converters.pprof.PprofWriter;
 import io.austin.converters.pprof.PprofOptions;
-import io.austin.formats.StackEventReader;
-import io.austin.formats.StackEventWriter;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import reactor.core.publisher.Flux;
 
 /** {@code austin2pprof INPUT OUTPUT}: MOJO or Austin text to a pprof profile. */
 @Command(name = "austin2pprof", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -27,12 +24,8 @@ final class Austin2PprofCommand extends ConverterCommand {
     }
 
     @Override
-    StackEventReader reader(InputStream in) throws IOException {
-        return Conversions.openProfile(in, compat);
-    }
-
-    @Override
-    StackEventWriter writer(OutputStream out) throws IOException {
-        return new PprofWriter(out, PprofOptions.defaults().withCompat(compat).withGzip(gzip));
+    Flux<byte[]> convert(Callable<InputStream> input) {
+        return Conversions.readProfile(input, compat)
+                .transform(Conversions.toPprof(PprofOptions.defaults().withCompat(compat).withGzip(gzip)));
     }
 }

@@ -1,15 +1,12 @@
 package io.austin.bin;
 
 import io.austin.converters.Conversions;
-import io.austin.converters.speedscope.SpeedscopeWriter;
 import io.austin.converters.speedscope.SpeedscopeOptions;
-import io.austin.formats.StackEventReader;
-import io.austin.formats.StackEventWriter;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import reactor.core.publisher.Flux;
 
 /** {@code austin2speedscope INPUT OUTPUT}: MOJO or Austin text to a speedscope JSON document. */
 @Command(name = "austin2speedscope", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -28,14 +25,9 @@ final class Austin2SpeedscopeCommand extends ConverterCommand {
     }
 
     @Override
-    StackEventReader reader(InputStream in) throws IOException {
-        return Conversions.openProfile(in, compat);
-    }
-
-    @Override
-    StackEventWriter writer(OutputStream out) {
+    Flux<byte[]> convert(Callable<InputStream> input) {
         SpeedscopeOptions options = SpeedscopeOptions.defaults().withCompat(compat).withName(inputName())
                 .withIndent(indent == null ? -1 : Math.max(indent, 0));
-        return new SpeedscopeWriter(out, options);
+        return Conversions.readProfile(input, compat).transform(Conversions.toSpeedscope(options));
     }
 }

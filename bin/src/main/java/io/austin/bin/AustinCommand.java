@@ -1,15 +1,15 @@
 package io.austin.bin;
 
-import io.austin.formats.StackEventWriter;
+import io.austin.formats.Mode;
+import io.austin.formats.ProfileEvent;
+import io.austin.formats.ProfileEventWriter;
 import io.austin.formats.StackEvents;
 import io.austin.formats.collapsed.CollapsedWriter;
 import io.austin.formats.mojo.MojoWriter;
 import io.austin.sampler.Sampler;
 import io.austin.sampler.SamplerException;
 import io.austin.sampler.SamplerOptions;
-import io.austin.sampler.SamplerOptions.Mode;
 import io.austin.sampler.SamplerStats;
-import io.austin.sampler.linux.Signals;
 import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,92 +29,109 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 /**
  * {@code austin}: samples a Python program's frame stacks and writes Austin's collapsed text or MOJO. Options
  * follow Austin 3.7; see {@code --help}.
  */
 @Command(name = "austin", mixinStandardHelpOptions = false, sortOptions = false, versionProvider = Version.class,
-        usageHelpAutoWidth = true,
-        description = {
-            "Frame stack sampler for CPython. Runs COMMAND (or attaches to PID) and samples the Python stacks of all",
-            "its threads at a fixed interval, without stopping it, writing one line (or MOJO record) per sample.",
-            ""},
-        footer = {"",
-            "Units: -i takes us (default), ms or s; -t takes ms (default) or s; -x takes seconds.",
-            "Exit status: 0 done; 64 bad option; 255 no command, or output not writable; 32 not Python;",
-            "33 cannot launch or exited too soon; 35 start-up time-out; 36 cannot attach; 37 permission denied;",
-            "38 no such process; 3 unknown Python version; 74 output write failed; 254 stopped by SIGINT;",
-            "241 stopped by SIGTERM."})
+        usageHelpWidth = 80, usageHelpAutoWidth = false, synopsisHeading = "",
+        customSynopsis = "Usage: austin [OPTION...] command [ARG...]%n"
+                + "  or:  austin [OPTION...] -p PID%n",
+        descriptionHeading = "%n",
+        description = "Austin for the JVM is a frame stack sampler for CPython: it runs a command, or attaches to a "
+                + "running process, and samples the Python stacks of all its threads (and of its child processes, "
+                + "with -C) at a fixed interval, without stopping or instrumenting it. Each sample is written as a "
+                + "line of collapsed-stack text, or as MOJO binary, the formats of Austin 3.7.",
+        optionListHeading = "%n",
+        footerHeading = "%n",
+        footer = {"Units: -i takes us (the default), ms or s; -t takes ms (the default) or s; -x takes s (the "
+                + "default) or ms.",
+            "",
+            "Exit status: 0 done (whatever the target's own status); 64 bad option; 255 no command or PID, or the "
+                + "output file cannot be created; 32 not a Python process; 33 the command cannot be launched or "
+                + "ended before its interpreter was found; 35 no interpreter state within the -t time-out; 36 "
+                + "cannot attach to the given process; 37 permission denied; 39 not Python and no Python child "
+                + "processes (-C); 3 unknown Python version; 74 the output could not be written; 254 stopped by "
+                + "SIGINT; 241 stopped by SIGTERM; 129 stopped by SIGHUP."})
 public final class AustinCommand implements Callable<Integer> {
     /** Exit status for SIGINT, as Austin. */
     static final int SIGINT_STATUS = 254;
     /** Exit status for SIGTERM, as Austin. */
     static final int SIGTERM_STATUS = 241;
+    /** Exit status for SIGHUP: Austin dies of it; ours stops cleanly and reports 128 + 1, as shells do. */
+    static final int SIGHUP_STATUS = 129;
     /** No command and no pid; or the output file cannot be created. */
     static final int NO_COMMAND_STATUS = 255;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-b", "--binary"}, description = "Write MOJO binary instead of text.")
+    @Option(names = {"-b", "--binary"}, description = "Emit data in the MOJO binary format.")
     boolean binary;
 
-    @Option(names = {"-C", "--children"}, description = "Also sample the child processes (not implemented yet).")
+    @Option(names = {"-C", "--children"}, description = "Attach to child processes.")
     boolean children;
 
-    @Option(names = {"-f", "--full"}, description = "Full metrics: time, idle flag and memory delta per sample.")
+    @Option(names = {"-f", "--full"}, description = "Produce the full set of metrics (time +mem -mem).")
     boolean full;
 
-    @Option(names = {"-g", "--gc"}, description = "Mark samples taken while the garbage collector runs.")
+    @Option(names = {"-g", "--gc"}, description = "Sample the garbage collector state.")
     boolean gc;
 
     @Option(names = {"-h", "--heap"}, paramLabel = "n_mb",
-            description = "Accepted for compatibility with Austin; it has no effect here.")
+            description = "Accepted for compatibility with Austin 3.7, where it caps the memory used to copy frame "
+                    + "stacks in one read; it has no effect here, where a pass reads each stack in a few system "
+                    + "calls whatever its depth.")
     String heap;
 
     @Option(names = {"-i", "--interval"}, paramLabel = "n_us",
-            description = "Time between two samples (default 100us); 0 samples as fast as possible.")
+            description = "Sampling interval (default is 100us; 0 samples as fast as possible). Accepted units: s, "
+                    + "ms, us.")
     String interval;
 
-    @Option(names = {"-m", "--memory"}, description = "Sample resident memory deltas instead of time.")
+    @Option(names = {"-m", "--memory"}, description = "Profile memory usage.")
     boolean memory;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write samples to FILE, not stdout.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Specify an output file for the collected samples.")
     String output;
 
-    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Sample the running process PID.")
+    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Attach to the process with the given PID.")
     String pid;
 
-    @Option(names = {"-P", "--pipe"},
-            description = "Pipe mode: nothing on stderr; the Python version and statistics go into the output.")
+    @Option(names = {"-P", "--pipe"}, description = "Pipe mode. Use when piping Austin output.")
     boolean pipe;
 
-    @Option(names = {"-s", "--sleepless", "-c", "--cpu"}, description = "Only sample threads on a CPU (CPU time).")
+    @Option(names = {"-s", "--sleepless", "-c", "--cpu"},
+            description = "Suppress idle samples to estimate CPU time (-c and --cpu as Austin 4 spells it).")
     boolean sleepless;
 
     @Option(names = {"-t", "--timeout"}, paramLabel = "n_ms",
-            description = "How long to wait for the Python interpreter at start-up (default 1s).")
+            description = "Start up wait time (default is 1s). Accepted units: s, ms.")
     String timeout;
 
     @Option(names = {"-w", "--where"}, paramLabel = "PID",
-            description = "Print the stacks of PID's threads once (not implemented yet).")
+            description = "Dump the stacks of all the threads within the process with the given PID.")
     String where;
 
     @Option(names = {"-x", "--exposure"}, paramLabel = "n_sec", description = "Sample for n_sec seconds only.")
     String exposure;
 
-    @Option(names = {"-?", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(names = {"-?", "--help"}, usageHelp = true, description = "Give this help list.")
     boolean help;
 
-    @Option(names = "--usage", description = "Show a short usage line and exit.")
+    @Option(names = "--usage", description = "Give a short usage message.")
     boolean usage;
 
-    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Show the version and exit.")
+    @picocli.CommandLine.Mixin(name = "debug")
+    DebugMixin debug;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print program version.")
     boolean version;
 
-    @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command to run, with its arguments.")
+    @Parameters(paramLabel = "command", arity = "0..*", hidden = true,
+            description = "The command to run, with its arguments.")
     List<String> command = new ArrayList<>();
 
     private final OutputStream stdout;
@@ -127,16 +143,17 @@ public final class AustinCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws ToolException {
         err = spec.commandLine().getErr();
         if (spec.commandLine().getParseResult().originalArgs().isEmpty()) {
             spec.commandLine().usage(spec.commandLine().getOut()); // as Austin: no argument at all shows the usage
-            return 0;
+            return ExitCodes.OK;
         }
         if (usage) {
-            spec.commandLine().getOut().println(spec.commandLine().getHelp().synopsis(0).strip());
+            spec.commandLine().getOut().println("Usage: austin [-bCfgmPs?V] [-h n_mb] [-i n_us] [-o FILE] [-p PID] "
+                    + "[-t n_ms] [-w PID] [-x n_sec] command [ARG...]");
             spec.commandLine().getOut().flush();
-            return 0;
+            return ExitCodes.OK;
         }
         SamplerOptions options;
         int attachPid = -1;
@@ -145,7 +162,7 @@ public final class AustinCommand implements Callable<Integer> {
             if (pid != null) {
                 attachPid = parsePid(pid);
                 if (!command.isEmpty()) {
-                    throw new IllegalArgumentException("give either a command or -p PID, not both");
+                    throw new IllegalArgumentException("the -p option is incompatible with the command argument");
                 }
             }
             if (children) {
@@ -155,18 +172,46 @@ public final class AustinCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("-w/--where is not implemented yet");
             }
         } catch (IllegalArgumentException e) {
-            return usageError(e.getMessage());
+            throw usageError(e.getMessage());
         }
         if (attachPid < 0 && command.isEmpty()) {
-            err.println("austin: no command to run and no process to attach to (-p PID).");
-            err.println("Try 'austin --help' for more information.");
-            err.flush();
-            return NO_COMMAND_STATUS;
+            throw new ToolException(NO_COMMAND_STATUS,
+                    "I need either a command to run or a PID to attach to (see --help)", null);
         }
-
-        OutputStream sink;
+        OutputStream sink = openOutput();
+        OutputStream buffered = new BufferedOutputStream(sink, 1 << 16);
+        // MOJO's header is written before the target starts, as Austin does.
+        ProfileEventWriter writer = binary ? new MojoWriter(buffered)
+                : new CollapsedWriter(buffered, CollapsedWriter.Layout.AUSTIN);
+        AtomicReference<Sampler.Run> run = new AtomicReference<>();
         try {
-            sink = output == null ? new FilterOutputStream(stdout) {
+            Flux<ProfileEvent> events = attachPid >= 0
+                    ? Sampler.attach(attachPid, options, r -> started(r, run))
+                    : Sampler.spawn(command, options, r -> started(r, run));
+            events.as(StackEvents.write(() -> writer)).block();
+        } catch (RuntimeException e) {
+            closeQuietly(writer);
+            Throwable cause = reactor.core.Exceptions.unwrap(e);
+            if (cause instanceof SamplerException s) {
+                throw new ToolException(s.exitStatus(), s.getMessage(), s);
+            }
+            if (cause instanceof IOException io) {
+                throw new ToolException(ExitCodes.IO_ERROR, "cannot write the output: " + reason(io), io);
+            }
+            throw e;
+        }
+        Sampler.Run r = run.get();
+        if (!pipe && r != null) {
+            statistics(r.stats());
+        }
+        int signal = r == null ? 0 : r.stopSignal();
+        return signal == 2 ? SIGINT_STATUS : signal == 15 ? SIGTERM_STATUS : signal == 1 ? SIGHUP_STATUS
+                : ExitCodes.OK;
+    }
+
+    private OutputStream openOutput() throws ToolException {
+        if (output == null) {
+            return new FilterOutputStream(stdout) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     out.write(b, off, len);
@@ -176,61 +221,14 @@ public final class AustinCommand implements Callable<Integer> {
                 public void close() throws IOException {
                     flush(); // never close the process's stdout
                 }
-            } : new FileOutputStream(output);
-        } catch (FileNotFoundException e) {
-            err.println("austin: cannot create the output file " + output + ": " + reason(e));
-            err.flush();
-            return NO_COMMAND_STATUS;
+            };
         }
-        OutputStream buffered = new BufferedOutputStream(sink, 1 << 16);
-        // MOJO's header is written before the target starts, as Austin does.
-        StackEventWriter writer = binary ? new MojoWriter(buffered)
-                : new CollapsedWriter(buffered, CollapsedWriter.Options.defaults());
-
-        Sinks.Empty<Void> stop = Sinks.empty();
-        AtomicInteger signalled = new AtomicInteger();
-        AtomicReference<Sampler.Run> run = new AtomicReference<>();
-        Signals.Handle handle = Signals.onStop(sig -> {
-            if (signalled.compareAndSet(0, sig)) {
-                Sampler.Run r = run.get();
-                if (r != null && r.spawned()) {
-                    Signals.send(r.pid(), sig);
-                }
-                stop.tryEmitEmpty();
-            }
-        });
-        options = options.withStop(stop.asMono());
         try {
-            Flux<io.austin.formats.StackEvent> events = attachPid >= 0
-                    ? Sampler.attach(attachPid, options, r -> started(r, run))
-                    : Sampler.spawn(command, options, r -> started(r, run));
-            events.as(StackEvents.write(() -> writer)).block();
-        } catch (SamplerException e) {
-            closeQuietly(writer);
-            err.println();
-            err.println("austin: " + e.getMessage());
-            err.flush();
-            return e.exitStatus();
-        } catch (RuntimeException e) {
-            closeQuietly(writer);
-            Throwable cause = reactor.core.Exceptions.unwrap(e);
-            if (cause instanceof SamplerException) {
-                err.println("austin: " + cause.getMessage());
-                err.flush();
-                return ((SamplerException) cause).exitStatus();
-            }
-            err.println("austin: cannot write the output: " + reason(cause));
-            err.flush();
-            return ExitCodes.IO_ERROR;
-        } finally {
-            handle.close();
+            return new FileOutputStream(output);
+        } catch (FileNotFoundException e) {
+            throw new ToolException(NO_COMMAND_STATUS, "cannot create the output file " + output + ": "
+                    + reason(e), e);
         }
-        Sampler.Run r = run.get();
-        if (!pipe && r != null) {
-            statistics(r.stats());
-        }
-        int sig = signalled.get();
-        return sig == Signals.SIGINT ? SIGINT_STATUS : sig == Signals.SIGTERM ? SIGTERM_STATUS : 0;
     }
 
     private void started(Sampler.Run r, AtomicReference<Sampler.Run> run) {
@@ -241,8 +239,7 @@ public final class AustinCommand implements Callable<Integer> {
                     + intervalText());
             err.println("\uD83D\uDC0D Python version: " + r.runtime().version());
             if (exposure != null) {
-                long n = Long.parseLong(exposure.strip());
-                err.println("\uD83D\uDD51 Sampling for " + n + (n == 1 ? " second" : " seconds"));
+                err.println("\uD83D\uDD51 Sampling for " + exposureText());
             }
             err.flush();
         }
@@ -250,6 +247,16 @@ public final class AustinCommand implements Callable<Integer> {
 
     private String intervalText() {
         return interval == null ? "100us" : interval.strip();
+    }
+
+    private String exposureText() {
+        Duration x = Durations.parse(exposure, "s", "s", "ms");
+        long millis = x.toMillis();
+        if (millis % 1000 != 0) {
+            return millis + " milliseconds";
+        }
+        long n = millis / 1000;
+        return n + (n == 1 ? " second" : " seconds");
     }
 
     private void statistics(SamplerStats s) {
@@ -285,14 +292,14 @@ public final class AustinCommand implements Callable<Integer> {
         if (timeout != null) {
             Duration t = Durations.parse(timeout, "ms", "ms", "s");
             if (t.isZero()) {
-                throw new IllegalArgumentException("the time-out must be positive");
+                throw new IllegalArgumentException("timeout must be a positive integer");
             }
             o = o.withTimeout(t);
         }
         if (exposure != null) {
-            Duration x = Durations.parse(exposure, "s", "s");
+            Duration x = Durations.parse(exposure, "s", "s", "ms");
             if (x.isZero()) {
-                throw new IllegalArgumentException("the exposure must be positive");
+                throw new IllegalArgumentException("the exposure must be a positive integer");
             }
             o = o.withExposure(x);
         }
@@ -300,7 +307,8 @@ public final class AustinCommand implements Callable<Integer> {
             Durations.parse(heap, "s", "s"); // a whole number, as Austin requires; the value is not used
         }
         Mode mode = full ? Mode.FULL : memory ? Mode.MEMORY : sleepless ? Mode.CPU : Mode.WALL;
-        return o.withMode(mode).withGc(gc).withPipe(pipe);
+        return o.withMode(mode).withGc(gc).withPipe(pipe).withChildren(children).withTrapSignals(true)
+                .withQuietChild(output == null);
     }
 
     private static int parsePid(String text) {
@@ -315,11 +323,9 @@ public final class AustinCommand implements Callable<Integer> {
         }
     }
 
-    private int usageError(String message) {
-        err.println("austin: " + message);
-        err.println("Try 'austin --help' or 'austin --usage' for more information.");
-        err.flush();
-        return ExitCodes.USAGE;
+    private static ToolException usageError(String message) {
+        return new ToolException(ExitCodes.USAGE, message + "\nTry 'austin --help' or 'austin --usage' for more "
+                + "information.", null);
     }
 
     private static String reason(Throwable e) {
@@ -327,7 +333,7 @@ public final class AustinCommand implements Callable<Integer> {
         return m == null ? e.getClass().getSimpleName() : m;
     }
 
-    private static void closeQuietly(StackEventWriter w) {
+    private static void closeQuietly(ProfileEventWriter w) {
         try {
             w.close();
         } catch (IOException | RuntimeException ignored) {

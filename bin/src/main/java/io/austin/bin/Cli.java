@@ -86,8 +86,8 @@ public final class Cli {
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            Object command = c.getCommand();
-            boolean debug = command instanceof ConverterCommand && ((ConverterCommand) command).debug;
+            Object mixin = c.getMixins().get("debug");
+            boolean debug = mixin instanceof DebugMixin d && d.debug;
             String message = ex instanceof ToolException ? ex.getMessage() : "internal error: " + ex
                     + (debug ? "" : " (run with --debug for the stack trace)");
             c.getErr().println(c.getCommandName() + ": " + message);

@@ -1,11 +1,8 @@
 package io.austin.bin;
 
-import io.austin.converters.internal.SteppedWriter;
+import io.austin.converters.Conversions;
 import io.austin.formats.Compat;
 import io.austin.formats.FormatException;
-import io.austin.formats.StackEvent;
-import io.austin.formats.StackEventReader;
-import io.austin.formats.StackEventWriter;
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -21,11 +18,14 @@ import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import java.util.Stack;
 import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
 
 /**
  * What the three converters share: {@code INPUT OUTPUT} (either may be {@code -}), {@code --compat},
@@ -47,8 +47,8 @@ abstract class ConverterCommand implements Callable<Integer> {
                     + "VERSION 1.7 (the default, austin-python 1.7.1, for Austin 3) or 2.2 (2.2.0, MOJO v4).")
     Compat compat = Compat.NONE;
 
-    @Option(names = "--debug", description = "Print the stack trace of a failure.")
-    boolean debug;
+    @Mixin(name = "debug")
+    DebugMixin debug;
 
     private final Cli.Streams streams;
 
@@ -56,11 +56,11 @@ abstract class ConverterCommand implements Callable<Integer> {
         this.streams = streams;
     }
 
-    /** A reader of the input's events as this tool reads them; closing it closes {@code in}. */
-    abstract StackEventReader reader(InputStream in) throws IOException;
-
-    /** The writer of this tool's output to {@code out}. */
-    abstract StackEventWriter writer(OutputStream out) throws IOException;
+    /**
+     * This tool's conversion as a stream: the input {@code input} opens (on subscription, closed at the end), read
+     * and converted into output chunks.
+     */
+    abstract Flux<byte[]> convert(Callable<InputStream> input);
 
     /**
      * Reads {@code --compat}'s optional version only when one follows ({@code --compat 2.2}, {@code --compat=2.2}):
@@ -110,23 +110,17 @@ abstract class ConverterCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws ToolException {
-        // A plain pull loop over the same readers and writers the stream steps of Conversions wrap: with some
-        // fifteen million events in a large file, a per-event operator chain costs a fifth of the run time.
+        // The public stream API all the way: the stream steps hand over the text lines completed before a failure
+        // and drop the temporary files of the document writers.
         InputStream in = openInput();
         try {
             OutputStream out = openOutput();
-            StackEventWriter writer = null;
-            try (StackEventReader reader = reader(in)) {
-                writer = writer(out);
-                for (StackEvent e = reader.next(); e != null; e = reader.next()) {
-                    writer.write(e);
-                }
-                writer.finish();
-            } catch (IOException | RuntimeException e) {
-                abandon(writer);
-                throw classify(e);
+            try {
+                convert(() -> in).as(Conversions.writeTo(out)).block();
+            } catch (RuntimeException e) {
+                Throwable cause = Exceptions.unwrap(e);
+                throw classify(cause);
             } catch (OutOfMemoryError e) {
-                abandon(writer);
                 throw new ToolException(ExitCodes.INTERNAL, "out of memory: the input's distinct stacks and frames "
                         + "need more heap than the JVM has (raise it with AUSTIN_JAVA_OPTS=-Xmx1g)", e);
             } finally {
@@ -140,22 +134,6 @@ abstract class ConverterCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
-    }
-
-    /** After a failure: text writers hand over the lines they completed, profile writers drop their temporaries. */
-    private static void abandon(StackEventWriter writer) {
-        if (writer == null) {
-            return;
-        }
-        try {
-            if (writer instanceof SteppedWriter) {
-                ((SteppedWriter) writer).discard();
-            } else {
-                writer.flush();
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // The failure being reported is the first one.
-        }
     }
 
     private InputStream openInput() throws ToolException {
@@ -221,7 +199,7 @@ abstract class ConverterCommand implements Callable<Integer> {
             return new ToolException(ExitCodes.IO_ERROR, "I/O error: " + reason((IOException) t), t);
         }
         return new ToolException(ExitCodes.INTERNAL, "internal error: " + t
-                + (debug ? "" : " (run with --debug for the stack trace)"), t);
+                + (debug.debug ? "" : " (run with --debug for the stack trace)"), t);
     }
 
     /** The OS's reason, without the path the message already names. */

@@ -1,14 +1,13 @@
 package io.austin.bin;
 
-import io.austin.converters.CollapsedOptions;
-import io.austin.formats.StackEventReader;
-import io.austin.formats.StackEventWriter;
+import io.austin.converters.Conversions;
+import io.austin.formats.Compat;
 import io.austin.formats.StackEvents;
 import io.austin.formats.collapsed.CollapsedWriter;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import reactor.core.publisher.Flux;
 
 /** {@code mojo2austin INPUT OUTPUT}: MOJO (or Austin text) to Austin's collapsed text, streamed. */
 @Command(name = "mojo2austin", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -23,15 +22,13 @@ final class Mojo2AustinCommand extends ConverterCommand {
     }
 
     @Override
-    StackEventReader reader(InputStream in) throws IOException {
-        // Text input is read strictly in both modes: the reference tool reads only MOJO, so there is nothing
-        // to be compatible with, and a malformed line should not vanish silently.
-        return StackEvents.open(in, StackEvents.ReadOptions.defaults());
-    }
-
-    @Override
-    StackEventWriter writer(OutputStream out) {
-        // What Conversions.toCollapsed runs, without the per-event operator chain.
-        return new CollapsedWriter(out, CollapsedOptions.defaults().withCompat(compat).writerOptions());
+    Flux<byte[]> convert(Callable<InputStream> input) {
+        // Text input is read strictly in both modes: the reference tool reads only MOJO, so there is nothing to be
+        // compatible with, and a malformed line should not vanish silently. The reference prints as the events
+        // come, so with --compat the codec events go to its printer one by one.
+        if (compat == Compat.NONE) {
+            return StackEvents.profile(input).transform(Conversions.toCollapsed(CollapsedWriter.Layout.PLAIN));
+        }
+        return StackEvents.read(input).transform(Conversions.toReferenceText(compat));
     }
 }

@@ -5,7 +5,7 @@ import io.austin.formats.FrameRef;
 import io.austin.formats.Metadata;
 import io.austin.formats.StackHeader;
 import io.austin.formats.TimeMetric;
-import io.austin.formats.mojo.MojoWriter;
+import io.austin.formats.mojo.MojoEventWriter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -99,7 +99,7 @@ public final class BenchmarkProfile {
             headers[t] = StackHeader.of(PID, 0, 0x7f00_0000_1000L + 0x1000L * t);
             current[t] = random.nextInt(PATHS);
         }
-        try (MojoWriter w = new MojoWriter(os)) {
+        try (MojoEventWriter w = new MojoEventWriter(os)) {
             w.write(new Metadata("austin", "3.7.0"));
             w.write(new Metadata("interval", "1000"));
             w.write(new Metadata("mode", "wall"));

@@ -1,24 +1,22 @@
 package io.austin.converters;
 
-import io.austin.converters.internal.ReferenceText;
 import io.austin.converters.internal.SteppedWriter;
 import io.austin.converters.pprof.PprofOptions;
 import io.austin.converters.pprof.PprofWriter;
 import io.austin.converters.speedscope.SpeedscopeOptions;
 import io.austin.converters.speedscope.SpeedscopeWriter;
 import io.austin.formats.Compat;
+import io.austin.formats.ProfileEvent;
+import io.austin.formats.ProfileEventWriter;
 import io.austin.formats.StackEvent;
-import io.austin.formats.StackEventReader;
 import io.austin.formats.StackEventWriter;
 import io.austin.formats.StackEvents;
-import io.austin.formats.collapsed.CollapsedReader;
 import io.austin.formats.collapsed.CollapsedWriter;
-import io.austin.formats.mojo.MojoReader;
+import io.austin.formats.collapsed.compat.CompatText;
 import io.austin.formats.mojo.MojoWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PushbackInputStream;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -27,7 +25,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The converters as stream steps: {@code Flux<StackEvent>} to collapsed text, speedscope JSON or pprof, each as a
+ * The converters as stream steps: a {@code Flux<ProfileEvent>} (whole samples and metadata, as the sampler emits
+ * them and {@link #readProfile} reads them) to collapsed text, MOJO, speedscope JSON or pprof, each as a
  * {@code Flux<byte[]>} of output chunks to hand to {@link #writeTo(OutputStream)} or anywhere else.
  *
  * <pre>{@code
@@ -37,104 +36,92 @@ import reactor.core.publisher.Mono;
  *         .block();
  * }</pre>
  *
- * <p>Every step is synchronous: it runs on the thread that delivers the events, and the chunks it emits after the
- * source completes are produced on the thread that requests them. Memory is bounded by the distinct frames,
- * stacks and threads, never by the number of samples; the speedscope step keeps its samples in a temporary file
- * until the end, because the document lists totals before samples.
+ * <p>Every step is synchronous: it runs on the thread that delivers the samples, and the chunks it emits after the
+ * source completes are produced on the thread that requests them. Memory is bounded by the distinct frames, stacks
+ * and threads, never by the number of samples; the speedscope step keeps its samples in a temporary file until the
+ * end, because the document lists totals before samples.
  */
 public final class Conversions {
     private Conversions() {
     }
 
     /**
-     * The events of a MOJO or text input (told apart by the {@code MOJ} magic) as the profile converters read
-     * them.
+     * The samples of a MOJO or text input (told apart by the {@code MOJ} magic) as the profile converters read them.
      *
-     * <p>By default this is {@link StackEvents#read(Callable, StackEvents.ReadOptions)}, strict and lossless: a
-     * malformed line or event is an error. With {@link Compat#AUSTIN_PYTHON_1_7} the input is seen exactly as
-     * austin2speedscope and austin2pprof 1.7.1 see it: text through the 1.7.1 text reader (first line after the
-     * header dropped, lines it cannot parse skipped), MOJO first printed as mojo2austin 1.7.1 does and that text read
-     * the same way (spec C.1, C.2), so that the first sample is lost and marker samples are dropped, as in the
-     * reference pipeline. With {@link Compat#AUSTIN_PYTHON_2_2} MOJO goes through mojo2austin 2.2.0's text.
+     * <p>By default this is {@link StackEvents#profile(Callable)}, strict and lossless: a malformed line or event is
+     * an error. With {@link Compat#AUSTIN_PYTHON_1_7} the input is seen exactly as austin2speedscope and austin2pprof
+     * 1.7.1 see it (text through their text reader; MOJO first printed as mojo2austin 1.7.1 does and that text read
+     * the same way), so that the first sample is lost and marker samples are dropped, as in the reference pipeline.
+     * With {@link Compat#AUSTIN_PYTHON_2_2} MOJO goes through mojo2austin 2.2.0's text.
      *
-     * <p>Emits one event per request and completes at the end of the input; errors with a
+     * <p>Emits one element per request and completes at the end of the input; errors with a
      * {@link io.austin.formats.FormatException} naming the byte offset or line, or another {@link IOException}.
      * The input is opened on subscription and closed on completion, error or cancel. Runs on the requesting thread.
      */
-    public static Flux<StackEvent> readProfile(Callable<? extends InputStream> input, Compat compat) {
+    public static Flux<ProfileEvent> readProfile(Callable<? extends InputStream> input, Compat compat) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(compat, "compat");
-        if (compat == Compat.NONE) {
-            return StackEvents.read(input, StackEvents.ReadOptions.defaults());
-        }
-        return StackEvents.events(() -> openProfile(input.call(), compat));
+        return StackEvents.profileEvents(() -> StackEvents.samples(CompatText.profileReader(input.call(), compat)));
     }
 
     /**
-     * The plain reader behind {@link #readProfile}: a pull reader of {@code in}'s events as the profile converters
-     * read them, strict by default, as the reference tools with {@code compat}. Closing it closes {@code in}.
-     *
-     * @throws IOException if the first bytes cannot be read
+     * Prints the samples as Austin's collapsed text in {@code layout} ({@link CollapsedWriter.Layout#PLAIN} is
+     * mojo2austin's). Emits chunks of up to about 64 KiB as the text is produced (so it streams), the last when the
+     * source completes, then completes. When the source errors, the lines completed so far are emitted first, then
+     * the error. Cancel cancels the source and drops what was not emitted. Runs on the thread that delivers the
+     * samples (and, for the last chunk, on the one that requests it).
      */
-    public static StackEventReader openProfile(InputStream in, Compat compat) throws IOException {
-        Objects.requireNonNull(in, "in");
+    public static Function<Flux<ProfileEvent>, Flux<byte[]>> toCollapsed(CollapsedWriter.Layout layout) {
+        Objects.requireNonNull(layout, "layout");
+        return events -> encode(events, out -> new Writer<>(new CollapsedWriter(out, layout)), true);
+    }
+
+    /**
+     * Prints codec events exactly as {@code mojo2austin} of {@code compat} does, losses included (the reference
+     * prints as events come, so this step takes codec events: {@link StackEvents#read(Callable)}). Emits and
+     * completes as {@link #toCollapsed}.
+     *
+     * @throws IllegalArgumentException for {@link Compat#NONE}: use {@link #toCollapsed}
+     */
+    public static Function<Flux<StackEvent>, Flux<byte[]>> toReferenceText(Compat compat) {
         Objects.requireNonNull(compat, "compat");
         if (compat == Compat.NONE) {
-            return StackEvents.open(in, StackEvents.ReadOptions.defaults());
+            throw new IllegalArgumentException("no reference to reproduce: use toCollapsed");
         }
-        PushbackInputStream peek = new PushbackInputStream(in, 3);
-        if (StackEvents.detect(peek) == StackEvents.Format.MOJO) {
-            return ReferenceText.reader(new MojoReader(peek), compat);
-        }
-        // austin-python 2.2.0 reads text without the 1.7.1 losses: the strict reader reads it the same way.
-        Compat text = compat == Compat.AUSTIN_PYTHON_1_7 ? Compat.AUSTIN_PYTHON_1_7 : Compat.NONE;
-        return new CollapsedReader(peek, new CollapsedReader.Options(text));
+        return events -> encode(events, out -> new Writer<>(CompatText.mojo2austin(out, compat)), true);
     }
 
     /**
-     * Prints the events as Austin's collapsed text, as mojo2austin does (no empty lines). Emits chunks of up to
-     * about 64 KiB as the text is produced (so it streams), the last when the source completes, then completes.
-     * When the source errors, the lines completed so far are emitted first, then the error. Cancel cancels the
-     * source and drops what was not emitted. Runs on the thread that delivers the events (and, for the last chunk,
-     * on the one that requests it).
+     * Encodes the samples as MOJO v3 (Austin's binary format, see {@link MojoWriter}): definitions generated as Austin
+     * writes them. Emits chunks of up to about 64 KiB as samples complete, the last when the source completes; on a
+     * source error, what was completed is emitted first, then the error. Cancel cancels the source. Runs on the
+     * thread that delivers the samples.
      */
-    public static Function<Flux<StackEvent>, Flux<byte[]>> toCollapsed(CollapsedOptions options) {
+    public static Function<Flux<ProfileEvent>, Flux<byte[]>> toMojo() {
+        return events -> encode(events, out -> new Writer<>(new MojoWriter(out)), true);
+    }
+
+    /**
+     * Converts the samples to one speedscope document (see {@link SpeedscopeWriter}). Emits nothing until the source
+     * completes (the document starts with totals), then the document in chunks as they are requested, and completes.
+     * Errors when the source does, with nothing emitted. Cancel cancels the source; cancel and error release the
+     * temporary file. Collects on the thread that delivers the samples and writes the document on the thread that
+     * requests the chunks.
+     */
+    public static Function<Flux<ProfileEvent>, Flux<byte[]>> toSpeedscope(SpeedscopeOptions options) {
         Objects.requireNonNull(options, "options");
-        CollapsedWriter.Options writerOptions = options.writerOptions();
-        return events -> encode(events, out -> new CollapsedWriter(out, writerOptions), true);
+        return events -> encode(events, out -> new Writer<>(new SpeedscopeWriter(out, options)), false);
     }
 
     /**
-     * Encodes the events as MOJO v3 (Austin's binary format, see {@link MojoWriter}): definitions generated where
-     * the events carry none. Emits chunks of up to about 64 KiB as samples complete, the last when the source
-     * completes; on a source error, what was completed is emitted first, then the error. Cancel cancels the source.
-     * Runs on the thread that delivers the events.
+     * Converts the samples to a pprof profile (see {@link PprofWriter}). Emits chunks of the serialised message as
+     * samples complete (every 64 KiB or so), then the tables when the source completes, and completes. Errors when
+     * the source does. Cancel cancels the source and drops the rest. Runs on the thread that delivers the samples
+     * (and, for the tables, on the one that requests them).
      */
-    public static Function<Flux<StackEvent>, Flux<byte[]>> toMojo() {
-        return events -> encode(events, MojoWriter::new, true);
-    }
-
-    /**
-     * Converts the events to one speedscope document (see {@link SpeedscopeWriter}). Emits nothing until the source
-     * completes (the document starts with totals), then the document in chunks as they are requested, and
-     * completes. Errors when the source does, with nothing emitted. Cancel cancels the source; cancel and error
-     * release the temporary file. Collects on the thread that delivers the events and writes the document on the
-     * thread that requests the chunks.
-     */
-    public static Function<Flux<StackEvent>, Flux<byte[]>> toSpeedscope(SpeedscopeOptions options) {
+    public static Function<Flux<ProfileEvent>, Flux<byte[]>> toPprof(PprofOptions options) {
         Objects.requireNonNull(options, "options");
-        return events -> encode(events, out -> new SpeedscopeWriter(out, options), false);
-    }
-
-    /**
-     * Converts the events to a pprof profile (see {@link PprofWriter}). Emits chunks of the serialised message as
-     * samples complete (every 64 KiB or so), then the tables when the source completes, and completes. Errors
-     * when the source does. Cancel cancels the source and drops the rest. Runs on the thread that delivers the
-     * events (and, for the tables, on the one that requests them).
-     */
-    public static Function<Flux<StackEvent>, Flux<byte[]>> toPprof(PprofOptions options) {
-        Objects.requireNonNull(options, "options");
-        return events -> encode(events, out -> new PprofWriter(out, options), false);
+        return events -> encode(events, out -> new Writer<>(new PprofWriter(out, options)), false);
     }
 
     /**
@@ -160,14 +147,67 @@ public final class Conversions {
         });
     }
 
+    /** A profile or codec-event writer behind one interface, with the stepped finish of the document writers. */
+    private static final class Writer<E> {
+        private final Object target;
+
+        Writer(ProfileEventWriter w) {
+            target = w;
+        }
+
+        Writer(StackEventWriter w) {
+            target = w;
+        }
+
+        @SuppressWarnings("unchecked")
+        void write(E e) throws IOException {
+            if (target instanceof ProfileEventWriter p) {
+                p.write((ProfileEvent) e);
+            } else {
+                ((StackEventWriter) target).write((StackEvent) e);
+            }
+        }
+
+        void flush() throws IOException {
+            if (target instanceof ProfileEventWriter p) {
+                p.flush();
+            } else {
+                ((StackEventWriter) target).flush();
+            }
+        }
+
+        /** The next part of the end-of-input output; false when it is complete. */
+        boolean finishStep() throws IOException {
+            if (target instanceof SteppedWriter s) {
+                return s.finishStep();
+            }
+            if (target instanceof ProfileEventWriter p) {
+                p.finish();
+            } else {
+                ((StackEventWriter) target).finish();
+            }
+            return false;
+        }
+
+        void release() throws IOException {
+            if (target instanceof SteppedWriter s) {
+                s.discard();
+            } else if (target instanceof ProfileEventWriter p) {
+                p.close();
+            } else {
+                ((StackEventWriter) target).close();
+            }
+        }
+    }
+
     @FunctionalInterface
-    private interface WriterFactory {
-        StackEventWriter open(OutputStream out) throws IOException;
+    private interface WriterFactory<E> {
+        Writer<E> open(OutputStream out) throws IOException;
     }
 
     /** @param salvage on a source error, emit what the writer completed before the error (text lines) */
-    private static Flux<byte[]> encode(Flux<StackEvent> events, WriterFactory factory, boolean salvage) {
-        return Flux.using(() -> new Session(factory), session -> events.<byte[]>handle((e, sink) -> {
+    private static <E> Flux<byte[]> encode(Flux<E> events, WriterFactory<E> factory, boolean salvage) {
+        return Flux.using(() -> new Session<>(factory), session -> events.<byte[]>handle((e, sink) -> {
             try {
                 session.writer.write(e);
                 byte[] chunk = session.buffer.take();
@@ -199,7 +239,7 @@ public final class Conversions {
     }
 
     /** What the writer completed before {@code error}, then the error. */
-    private static Flux<byte[]> salvaged(Session session, Throwable error) {
+    private static Flux<byte[]> salvaged(Session<?> session, Throwable error) {
         try {
             session.writer.flush();
         } catch (IOException x) {
@@ -211,12 +251,12 @@ public final class Conversions {
     }
 
     /** One subscription's writer and the buffer it writes to. */
-    private static final class Session {
+    private static final class Session<E> {
         final ChunkBuffer buffer = new ChunkBuffer();
-        final StackEventWriter writer;
+        final Writer<E> writer;
         boolean done;
 
-        Session(WriterFactory factory) throws IOException {
+        Session(WriterFactory<E> factory) throws IOException {
             writer = factory.open(buffer);
         }
 
@@ -225,21 +265,14 @@ public final class Conversions {
             if (done) {
                 return false;
             }
-            if (writer instanceof SteppedWriter) {
-                done = !((SteppedWriter) writer).finishStep();
-            } else {
-                writer.finish();
-                done = true;
-            }
+            done = !writer.finishStep();
             return !done;
         }
 
         void release() {
             try {
-                if (writer instanceof SteppedWriter) {
-                    ((SteppedWriter) writer).discard();
-                } else if (!done) {
-                    writer.close();
+                if (!done || writer.target instanceof SteppedWriter) {
+                    writer.release();
                 }
             } catch (IOException ignored) {
                 // Nothing to report to: the subscription is over.

@@ -38,8 +38,7 @@ class DefaultModeTest {
     }
 
     private static List<StackEvent> events(byte[] mojo) {
-        return StackEvents.read(() -> new ByteArrayInputStream(mojo), StackEvents.ReadOptions.defaults())
-                .collectList().block();
+        return StackEvents.read(() -> new ByteArrayInputStream(mojo)).collectList().block();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -198,9 +197,8 @@ class DefaultModeTest {
         byte[] in = Fixtures.bytes(Fixtures.root().resolve("v3/two_threads.wall.py311.mojo"));
         byte[] cut = java.util.Arrays.copyOf(in, in.length - 7);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        reactor.test.StepVerifier.create(StackEvents.read(() -> new ByteArrayInputStream(cut),
-                        StackEvents.ReadOptions.defaults())
-                        .transform(Conversions.toCollapsed(CollapsedOptions.defaults()))
+        reactor.test.StepVerifier.create(StackEvents.profile(() -> new ByteArrayInputStream(cut))
+                        .transform(Conversions.toCollapsed(io.austin.formats.collapsed.CollapsedWriter.Layout.PLAIN))
                         .doOnNext(out::writeBytes))
                 .thenConsumeWhile(chunk -> true)
                 .expectErrorMatches(e -> e instanceof io.austin.formats.FormatException

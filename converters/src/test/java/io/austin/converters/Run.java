@@ -3,8 +3,9 @@ package io.austin.converters;
 import io.austin.converters.pprof.PprofOptions;
 import io.austin.converters.speedscope.SpeedscopeOptions;
 import io.austin.formats.Compat;
-import io.austin.formats.StackEvent;
+import io.austin.formats.ProfileEvent;
 import io.austin.formats.StackEvents;
+import io.austin.formats.collapsed.CollapsedWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +18,11 @@ final class Run {
     private Run() {
     }
 
-    static Flux<StackEvent> profileEvents(byte[] input, Compat compat) {
+    static Flux<ProfileEvent> profileEvents(byte[] input, Compat compat) {
         return Conversions.readProfile(() -> new ByteArrayInputStream(input), compat);
     }
 
-    static byte[] collect(Flux<StackEvent> events, Function<Flux<StackEvent>, Flux<byte[]>> step) {
+    static <E> byte[] collect(Flux<E> events, Function<Flux<E>, Flux<byte[]>> step) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Long n = events.transform(step).as(Conversions.writeTo(out)).block();
         byte[] bytes = out.toByteArray();
@@ -36,8 +37,11 @@ final class Run {
     }
 
     static byte[] collapsed(byte[] input, Compat compat) {
-        return collect(StackEvents.read(() -> new ByteArrayInputStream(input), StackEvents.ReadOptions.defaults()),
-                Conversions.toCollapsed(CollapsedOptions.defaults().withCompat(compat)));
+        if (compat == Compat.NONE) {
+            return collect(StackEvents.profile(() -> new ByteArrayInputStream(input)),
+                    Conversions.toCollapsed(CollapsedWriter.Layout.PLAIN));
+        }
+        return collect(StackEvents.read(() -> new ByteArrayInputStream(input)), Conversions.toReferenceText(compat));
     }
 
     static byte[] speedscope(byte[] input, SpeedscopeOptions options) {

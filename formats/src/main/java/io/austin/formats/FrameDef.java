@@ -16,4 +16,9 @@ public record FrameDef(long key, long fileKey, long scopeKey, Frame frame) imple
     public FrameDef {
         Objects.requireNonNull(frame, "frame");
     }
+
+    @Override
+    public Kind kind() {
+        return Kind.FRAME_DEF;
+    }
 }

@@ -4,4 +4,9 @@ package io.austin.formats;
 public record GcMarker() implements StackEvent {
     /** The one instance; the record has no state. */
     public static final GcMarker INSTANCE = new GcMarker();
+
+    @Override
+    public Kind kind() {
+        return Kind.GC_MARKER;
+    }
 }

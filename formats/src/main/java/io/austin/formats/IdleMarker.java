@@ -4,4 +4,9 @@ package io.austin.formats;
 public record IdleMarker() implements StackEvent {
     /** The one instance; the record has no state. */
     public static final IdleMarker INSTANCE = new IdleMarker();
+
+    @Override
+    public Kind kind() {
+        return Kind.IDLE_MARKER;
+    }
 }

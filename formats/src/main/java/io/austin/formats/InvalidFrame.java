@@ -4,4 +4,9 @@ package io.austin.formats;
 public record InvalidFrame() implements StackEvent {
     /** The one instance; the record has no state. */
     public static final InvalidFrame INSTANCE = new InvalidFrame();
+
+    @Override
+    public Kind kind() {
+        return Kind.INVALID_FRAME;
+    }
 }

@@ -11,4 +11,9 @@ public record KernelFrame(String scope) implements StackEvent {
     public KernelFrame {
         Objects.requireNonNull(scope, "scope");
     }
+
+    @Override
+    public Kind kind() {
+        return Kind.KERNEL_FRAME;
+    }
 }

@@ -6,4 +6,8 @@ package io.austin.formats;
  * @param value bytes, negative when memory was released
  */
 public record MemoryMetric(long value) implements StackEvent {
+    @Override
+    public Kind kind() {
+        return Kind.MEMORY_METRIC;
+    }
 }

@@ -9,9 +9,19 @@ import java.util.Objects;
  * @param key   the key, never null
  * @param value the value as text, never null
  */
-public record Metadata(String key, String value) implements StackEvent {
+public record Metadata(String key, String value) implements StackEvent, ProfileEvent {
     public Metadata {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.METADATA;
+    }
+
+    @Override
+    public Type type() {
+        return Type.METADATA;
     }
 }

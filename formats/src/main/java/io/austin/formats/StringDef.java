@@ -13,4 +13,9 @@ public record StringDef(long key, String value) implements StackEvent {
     public StringDef {
         Objects.requireNonNull(value, "value");
     }
+
+    @Override
+    public Kind kind() {
+        return Kind.STRING_DEF;
+    }
 }

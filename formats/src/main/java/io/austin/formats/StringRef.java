@@ -12,4 +12,9 @@ public record StringRef(long key, String value) implements StackEvent {
     public StringRef {
         Objects.requireNonNull(value, "value");
     }
+
+    @Override
+    public Kind kind() {
+        return Kind.STRING_REF;
+    }
 }

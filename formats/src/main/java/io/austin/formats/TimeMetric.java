@@ -6,4 +6,8 @@ package io.austin.formats;
  * @param value microseconds
  */
 public record TimeMetric(long value) implements StackEvent {
+    @Override
+    public Kind kind() {
+        return Kind.TIME_METRIC;
+    }
 }

@@ -158,10 +158,13 @@ class BadInputTest {
     @Test
     void writerRejectsNulInStrings() throws Exception {
         var out = new ByteArrayOutputStream();
-        var w = new io.austin.formats.mojo.MojoWriter(out);
-        w.write(new StackHeader(1, 0, "1"));
-        w.write(FrameRef.of(Frame.of("a\0b", "f", 1)));
-        assertThrows(IllegalArgumentException.class, () -> w.write(new TimeMetric(1)));
-        assertTrue(Duration.ofSeconds(1).toMillis() > 0);
+        var events = new io.austin.formats.mojo.MojoEventWriter(out);
+        events.write(new StackHeader(1, 0, "1"));
+        events.write(FrameRef.of(Frame.of("a\0b", "f", 1)));
+        assertThrows(IllegalArgumentException.class, () -> events.write(new TimeMetric(1)));
+        var samples = new io.austin.formats.mojo.MojoWriter(new ByteArrayOutputStream());
+        Sample bad = Sample.timed(new ThreadKey(1, 0, "1"), java.util.List.of(FrameRef.of(Frame.of("a", "f\0", 1))),
+                0, 1);
+        assertThrows(IllegalArgumentException.class, () -> samples.write(bad));
     }
 }

@@ -46,14 +46,14 @@ class FixtureGoldenTest {
     @MethodSource("v3AndSyntheticMojo")
     void mojoToTextInCompatModeIsTheReferenceOutput(Path mojo) throws Exception {
         byte[] text = Codecs.writeText(Codecs.readMojo(Fixtures.bytes(mojo)),
-                CollapsedWriter.Options.mojo2austin().withCompat(Compat.AUSTIN_PYTHON_1_7));
+                Compat.AUSTIN_PYTHON_1_7);
         assertBytes(Fixtures.bytes(companion(mojo)), text);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("v3AndSyntheticMojo")
     void mojoToTextByDefaultLosesNothing(Path mojo) throws Exception {
-        byte[] text = Codecs.writeText(Codecs.readMojo(Fixtures.bytes(mojo)), CollapsedWriter.Options.mojo2austin());
+        byte[] text = Codecs.writeText(Codecs.readMojo(Fixtures.bytes(mojo)), CollapsedWriter.Layout.PLAIN);
         byte[] reference = Fixtures.bytes(companion(mojo));
         if (mojo.getFileName().toString().equals("edge_full_truncated.v3.mojo")) {
             // The reference never prints the last sample's metrics (quirk 15); we do.
@@ -76,7 +76,7 @@ class FixtureGoldenTest {
     void mojoV4IsReadAsAustinPython22RendersIt() throws Exception {
         Path root = Fixtures.root();
         byte[] text = Codecs.writeText(Codecs.readMojo(Fixtures.bytes(root.resolve("v4/repeat.mojo"))),
-                CollapsedWriter.Options.mojo2austin().withCompat(Compat.AUSTIN_PYTHON_2_2));
+                Compat.AUSTIN_PYTHON_2_2);
         assertBytes(Fixtures.bytes(root.resolve("v4/repeat.austin")), text);
     }
 
@@ -85,7 +85,7 @@ class FixtureGoldenTest {
         Path root = Fixtures.root();
         for (String name : List.of("two_threads.full.py311", "mem_alloc.memory.py313")) {
             byte[] text = Codecs.writeText(Codecs.readMojo(Fixtures.bytes(root.resolve("v3/" + name + ".mojo"))),
-                    CollapsedWriter.Options.mojo2austin().withCompat(Compat.AUSTIN_PYTHON_2_2));
+                    Compat.AUSTIN_PYTHON_2_2);
             assertBytes(Fixtures.bytes(root.resolve("v4/" + name + ".head.austin")), text);
         }
     }
@@ -98,7 +98,7 @@ class FixtureGoldenTest {
         // Re-encoded as v3 (repeats expanded into references), it decodes to the same text.
         byte[] v3 = Codecs.writeMojo(events);
         assertEquals(3, v3[3]);
-        CollapsedWriter.Options opts = CollapsedWriter.Options.mojo2austin();
+        CollapsedWriter.Layout opts = CollapsedWriter.Layout.PLAIN;
         assertBytes(Codecs.writeText(events, opts), Codecs.writeText(Codecs.readMojo(v3), opts));
     }
 
@@ -109,17 +109,17 @@ class FixtureGoldenTest {
         CollapsedReader reader = new CollapsedReader(new ByteArrayInputStream(in));
         List<StackEvent> events = Codecs.readAll(reader);
         Layout layout = reader.hasSeparators() ? Layout.AUSTIN : Layout.PLAIN;
-        assertBytes(in, Codecs.writeText(events, CollapsedWriter.Options.defaults().withLayout(layout)));
+        assertBytes(in, Codecs.writeText(events, layout));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("v3AndSyntheticMojo")
     void textOfMojoThroughMojoAgainIsTheSameText(Path mojo) throws Exception {
         // text -> events (no keys) -> MOJO with generated definitions -> events -> text
-        byte[] text = Codecs.writeText(Codecs.readMojo(Fixtures.bytes(mojo)), CollapsedWriter.Options.mojo2austin());
+        byte[] text = Codecs.writeText(Codecs.readMojo(Fixtures.bytes(mojo)), CollapsedWriter.Layout.PLAIN);
         List<StackEvent> fromText = Codecs.readText(text, Compat.NONE);
         byte[] mojoAgain = Codecs.writeMojo(fromText);
-        byte[] textAgain = Codecs.writeText(Codecs.readMojo(mojoAgain), CollapsedWriter.Options.mojo2austin());
+        byte[] textAgain = Codecs.writeText(Codecs.readMojo(mojoAgain), CollapsedWriter.Layout.PLAIN);
         assertBytes(text, textAgain);
     }
 
@@ -131,7 +131,7 @@ class FixtureGoldenTest {
         assertTrue(events.contains(GcMarker.INSTANCE));
         assertTrue(events.contains(new KernelFrame("do_syscall_64")));
         List<StackEvent> fromText = Codecs.readText(
-                Codecs.writeText(events, CollapsedWriter.Options.mojo2austin()), Compat.NONE);
+                Codecs.writeText(events, CollapsedWriter.Layout.PLAIN), Compat.NONE);
         assertTrue(fromText.contains(new KernelFrame("do_syscall_64")));
         assertFalse(fromText.stream().anyMatch(e -> e instanceof FrameDef));
     }

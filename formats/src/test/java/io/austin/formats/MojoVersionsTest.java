@@ -44,7 +44,7 @@ class MojoVersionsTest {
         List<StackEvent> events = Codecs.readMojo(v1);
         assertEquals(new StackHeader(7, StackHeader.NO_IID, "1f"), events.get(0));
         assertEquals(new FrameRef(9, Frame.of("a.py", "f", 5)), events.get(4));
-        String text = new String(Codecs.writeText(events, CollapsedWriter.Options.mojo2austin()),
+        String text = new String(Codecs.writeText(events, CollapsedWriter.Layout.PLAIN),
                 StandardCharsets.UTF_8);
         assertEquals("P7;T31;a.py:f:5 10\n", text);
     }
@@ -74,7 +74,7 @@ class MojoVersionsTest {
         refsOnly.removeIf(e -> e instanceof FrameDef || e instanceof StringDef);
         List<StackEvent> regenerated = Codecs.readMojo(Codecs.writeMojo(refsOnly));
 
-        CollapsedWriter.Options plain = CollapsedWriter.Options.mojo2austin();
+        CollapsedWriter.Layout plain = CollapsedWriter.Layout.PLAIN;
         assertEquals(new String(Codecs.writeText(original, plain), StandardCharsets.UTF_8),
                 new String(Codecs.writeText(regenerated, plain), StandardCharsets.UTF_8));
         List<String> a = skeleton(original);
@@ -85,6 +85,12 @@ class MojoVersionsTest {
             }
         }
         assertEquals(a.size(), b.size());
+
+        // The same through whole samples and the sample writer: same text, definitions in the same order.
+        List<StackEvent> fromSamples = Codecs.readMojo(Codecs.writeMojoSamples(Codecs.samples(original)));
+        assertEquals(new String(Codecs.writeText(original, plain), StandardCharsets.UTF_8),
+                new String(Codecs.writeText(fromSamples, plain), StandardCharsets.UTF_8));
+        assertEquals(a, skeleton(fromSamples));
     }
 
     /** The event sequence with strings and INVALID markers left out and frame definitions reduced to key and frame. */

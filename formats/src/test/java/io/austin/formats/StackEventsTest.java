@@ -61,18 +61,18 @@ class StackEventsTest {
     @Test
     void closesTheInputOnCompleteErrorAndCancel() {
         Tracked complete = new Tracked(Fixtures.bytes(MOJO));
-        StepVerifier.create(StackEvents.read(() -> complete, StackEvents.ReadOptions.defaults()))
+        StepVerifier.create(StackEvents.read(() -> complete))
                 .thenConsumeWhile(e -> true).verifyComplete();
         assertTrue(complete.closed.get());
 
         Tracked cancelled = new Tracked(Fixtures.bytes(MOJO));
-        StepVerifier.create(StackEvents.read(() -> cancelled, StackEvents.ReadOptions.defaults()))
+        StepVerifier.create(StackEvents.read(() -> cancelled))
                 .expectNextCount(5).thenCancel().verify();
         assertTrue(cancelled.closed.get());
 
         byte[] broken = java.util.Arrays.copyOf(Fixtures.bytes(MOJO), 200);
         Tracked failed = new Tracked(broken);
-        StepVerifier.create(StackEvents.read(() -> failed, StackEvents.ReadOptions.defaults()))
+        StepVerifier.create(StackEvents.read(() -> failed))
                 .thenConsumeWhile(e -> true)
                 .expectErrorSatisfies(e -> assertTrue(e instanceof FormatException
                         && e.getMessage().contains("truncated MOJO"), e.toString()))
@@ -83,11 +83,19 @@ class StackEventsTest {
     @Test
     void writeOperatorsReproduceTheFixtures() throws Exception {
         ByteArrayOutputStream mojo = new ByteArrayOutputStream();
-        StepVerifier.create(StackEvents.read(MOJO).as(StackEvents.writeMojo(mojo))).verifyComplete();
+        StepVerifier.create(StackEvents.read(MOJO).as(StackEvents.writeEvents(
+                () -> new io.austin.formats.mojo.MojoEventWriter(mojo)))).verifyComplete();
         assertArrayEquals(Fixtures.bytes(MOJO), mojo.toByteArray());
 
+        // Whole samples through the sample writer decode to the same text.
+        ByteArrayOutputStream samples = new ByteArrayOutputStream();
+        StepVerifier.create(StackEvents.profile(MOJO).as(StackEvents.writeMojo(samples))).verifyComplete();
+        assertArrayEquals(Codecs.writeText(Codecs.readMojo(Fixtures.bytes(MOJO)), CollapsedWriter.Layout.PLAIN),
+                Codecs.writeText(Codecs.readMojo(samples.toByteArray()), CollapsedWriter.Layout.PLAIN));
+
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        StepVerifier.create(StackEvents.read(TEXT).as(StackEvents.writeText(text, CollapsedWriter.Options.defaults())))
+        StepVerifier.create(StackEvents.read(TEXT).transform(StackEvents.samples())
+                .as(StackEvents.writeText(text, CollapsedWriter.Layout.AUSTIN)))
                 .verifyComplete();
         assertArrayEquals(Fixtures.bytes(TEXT), text.toByteArray());
     }
@@ -105,8 +113,10 @@ class StackEventsTest {
         };
         Flux<StackEvent> endless = Flux.concat(Flux.just(new Metadata("mode", "wall")),
                 Flux.<StackEvent>just(new StackHeader(1, 0, "1"), new TimeMetric(5)).repeat());
-        StepVerifier.create(endless.take(7).concatWith(Flux.never()).as(StackEvents.writeText(out,
-                CollapsedWriter.Options.mojo2austin())))
+        Flux<ProfileEvent> endlessSamples = endless.take(7).concatWith(Flux.never())
+                .transform(StackEvents.samples());
+        StepVerifier.create(endlessSamples.as(StackEvents.writeText(out,
+                CollapsedWriter.Layout.PLAIN)))
                 .expectSubscription()
                 .thenAwait(java.time.Duration.ofMillis(10))
                 .thenCancel()
@@ -118,7 +128,7 @@ class StackEventsTest {
     @Test
     void openDetectsEvenTinyInputs() throws Exception {
         InputStream empty = new ByteArrayInputStream(new byte[0]);
-        try (StackEventReader r = StackEvents.open(empty, StackEvents.ReadOptions.defaults())) {
+        try (StackEventReader r = StackEvents.open(empty)) {
             assertEquals(null, r.next());
         }
     }

@@ -1,149 +1,123 @@
 package io.austin.sampler;
 
-import io.austin.formats.StackEvent;
+import io.austin.formats.Mode;
+import io.austin.formats.ProfileEvent;
+import io.austin.sampler.internal.SamplingRun;
+import io.austin.sampler.internal.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
- * The CPython stack sampler as a stream: attach to a running Python process, or spawn a command, and emit
- * Austin's stack events (header metadata, one sample per thread per pass, footer metadata).
+ * The CPython stack sampler as a stream: attach to a running Python process, or spawn a command, and emit Austin's
+ * profile as whole samples: header metadata, one {@link io.austin.formats.Sample} per thread per pass, footer
+ * metadata.
  *
  * <p>Every {@link SamplerOptions#interval()} the sampler walks every thread of every interpreter of the target,
- * reading its memory from outside with {@code process_vm_readv}: the target is never stopped and never written.
- * A thread whose stack cannot be fully read yields a sample that starts with {@code :INVALID:}; sampling goes on.
+ * reading its memory from outside with {@code process_vm_readv}: the target is never stopped and never written. A
+ * thread whose stack cannot be fully read yields a sample marked invalid; sampling goes on. A thread whose stack
+ * did not change since its previous sample carries the same frames list instance.
  *
- * <p>Samples carry {@link io.austin.formats.FrameRef}s with Austin's keys and no definitions: encode them with the
- * formats module's writers, which generate MOJO definitions the way Austin does.
+ * <p>Samples carry {@link io.austin.formats.FrameRef}s with Austin's keys (code address and instruction offset):
+ * encode them with the formats module's writers, which generate MOJO definitions the way Austin does.
  */
 public final class Sampler {
     private Sampler() {
     }
 
+    /** What a run knows once attached: its processes, the statistics, how it was stopped. */
+    public interface Run {
+        /** The target's process id. */
+        int pid();
+
+        /** The target's CPython runtime. */
+        PythonRuntime runtime();
+
+        /** The processes sampled so far (the target first; children with {@link SamplerOptions#children()}). */
+        List<ProcessInfo> processes();
+
+        /** The run's counters as they are now (exact once the stream has terminated). */
+        SamplerStats stats();
+
+        /** Whether this run started the target itself. */
+        boolean spawned();
+
+        /** The signal that stopped the run (2 SIGINT, 15 SIGTERM, 1 SIGHUP) when signals are trapped, else 0. */
+        int stopSignal();
+
+        /** Time since sampling started. */
+        Duration elapsed();
+
+        /** The mode the samples are taken in. */
+        Mode mode();
+    }
+
+    /**
+     * One process of a run.
+     *
+     * @param pid     the process id
+     * @param runtime its CPython runtime
+     * @param child   whether it was found as a descendant of the target (children mode)
+     */
+    public record ProcessInfo(int pid, PythonRuntime runtime, boolean child) {
+    }
+
     /**
      * Samples the running process {@code pid}.
      *
-     * @see #run
+     * @see #attach(int, SamplerOptions, Consumer)
      */
-    public static Flux<StackEvent> attach(int pid, SamplerOptions options) {
+    public static Flux<ProfileEvent> attach(int pid, SamplerOptions options) {
         return attach(pid, options, run -> { });
     }
 
     /**
-     * Starts {@code command} (inheriting this process's standard streams) and samples it.
+     * Starts {@code command} and samples it.
      *
-     * @see #run
+     * @see #spawn(List, SamplerOptions, Consumer)
      */
-    public static Flux<StackEvent> spawn(List<String> command, SamplerOptions options) {
+    public static Flux<ProfileEvent> spawn(List<String> command, SamplerOptions options) {
         return spawn(command, options, run -> { });
     }
 
     /**
-     * The sampling stream, with a hook that receives the session's facts once it is attached.
+     * The sampling stream of the running process {@code pid}, with a hook that receives the run once attached.
      *
-     * <p>Emits the header metadata as soon as the target's interpreter is found, then the samples of each pass, then
-     * the footer metadata, and completes when the target ends, the exposure elapses or {@link SamplerOptions#stop()}
-     * signals. Errors with a {@link SamplerException} (carrying Austin's exit status) if the target cannot be
-     * attached: no such process, permission denied, not Python, unsupported build, start-up time-out. Passes run on
-     * {@link SamplerOptions#scheduler()}; a tick that arrives while the previous pass is still being consumed
-     * downstream is skipped and counted ({@link SamplerStats#lateTicks()}), never queued or turned into an error.
-     * Cancelling stops sampling at once, without a footer; a spawned child is then terminated and reaped.
+     * <p>On subscription the sampler attaches on its own thread: finds the target's Python runtime and waits for its
+     * interpreter (up to {@link SamplerOptions#timeout()}). It then emits the header metadata, the samples of each
+     * pass, and the footer metadata, and completes when the target ends (exits, or becomes a zombie nobody reaps), the
+     * exposure elapses, {@link SamplerOptions#stop()} signals, or a trapped signal arrives. It errors with a
+     * {@link SamplerException} (carrying Austin's exit status) if the target cannot be attached: no such process
+     * (Austin's "cannot attach"), permission denied, not Python, unsupported build, no interpreter in time.
      *
-     * @param target   opens the target (attach or spawn), on subscription
-     * @param options  how to sample
-     * @param attached receives the run's facts (runtime, statistics) once attached, on the subscribing thread
+     * <p>Passes run on a sampling thread at absolute deadlines and never wait for the subscriber: samples are queued
+     * (up to {@link SamplerOptions#queueCapacity()}) and emitted, as demand allows, on a second thread. When the queue
+     * is full a pass is skipped and counted ({@link SamplerStats#lateTicks()}), never turned into an error. The hook
+     * runs on the emitting thread before the header is emitted. Cancelling stops sampling at once, without a footer.
+     * The target is only read: an attached process is never signalled.
      */
-    static Flux<StackEvent> run(java.util.function.Supplier<Target> target, SamplerOptions options,
-            Consumer<Run> attached) {
-        return Flux.using(
-                () -> {
-                    Session.prepare();
-                    return Session.open(target.get(), options);
-                },
-                session -> {
-                    attached.accept(new Run(session));
-                    return events(session, options);
-                },
-                Session::close);
-    }
-
-    private static Flux<StackEvent> events(Session session, SamplerOptions options) {
-        Duration period = options.interval().isZero() ? Duration.ofNanos(1) : options.interval();
-        Mono<Object> stop = Flux.merge(
-                // A value or a completion of the user's trigger both mean "stop" (a Sinks.Empty only completes).
-                Flux.from(options.stop()).take(1).then(Mono.just(Boolean.TRUE)).cast(Object.class),
-                session.target().exited().cast(Object.class).switchIfEmpty(Mono.just(Boolean.TRUE)),
-                options.exposure() == null ? Mono.never()
-                        : Mono.delay(options.exposure(), options.scheduler()).cast(Object.class))
-                .next();
-        Flux<StackEvent> samples = Flux.interval(Duration.ZERO, period, options.scheduler())
-                .onBackpressureDrop(tick -> session.lateTick())
-                .takeUntilOther(stop)
-                .<List<StackEvent>>handle((tick, sink) -> {
-                    List<StackEvent> events = session.pass();
-                    if (events == null) {
-                        sink.complete();
-                    } else if (!events.isEmpty()) {
-                        sink.next(events);
-                    }
-                })
-                .concatMapIterable(events -> events, 1);
-        return Flux.concat(
-                Flux.defer(() -> Flux.fromIterable(session.header())),
-                samples,
-                Flux.defer(() -> Flux.fromIterable(session.footer())));
-    }
-
-    /** What a run knows once attached: the target's interpreter and the statistics, updated as it samples. */
-    public static final class Run {
-        private final Session session;
-
-        Run(Session session) {
-            this.session = session;
-        }
-
-        /** The target's process id. */
-        public int pid() {
-            return session.target().pid();
-        }
-
-        /** The target's CPython runtime. */
-        public PythonRuntime runtime() {
-            return session.runtime();
-        }
-
-        /** The run's counters (complete once the stream has terminated). */
-        public SamplerStats stats() {
-            return session.stats();
-        }
-
-        /** Whether this run started the target itself. */
-        public boolean spawned() {
-            return session.target().spawned();
-        }
+    public static Flux<ProfileEvent> attach(int pid, SamplerOptions options, Consumer<Run> attached) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(attached, "attached");
+        return SamplingRun.flux(() -> Target.attach(pid), options, attached);
     }
 
     /**
-     * Like {@link #attach(int, SamplerOptions)}, with a hook receiving the run's facts once attached (the CLI prints
-     * the Python version and the statistics from it).
+     * Like {@link #attach(int, SamplerOptions, Consumer)} for a command this run starts: its standard input and error
+     * are inherited, its standard output too unless {@link SamplerOptions#quietChild()}. A command that cannot be
+     * started, or that ends before its interpreter is found, is a {@link SamplerException} with Austin's status 33.
+     * When the run stops before the command ends (exposure, stop, cancel) the command is terminated and reaped; a
+     * trapped signal is forwarded to it first.
      */
-    public static Flux<StackEvent> attach(int pid, SamplerOptions options, Consumer<Run> attached) {
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(attached, "attached");
-        return run(() -> Target.attach(pid), options, attached);
-    }
-
-    /** Like {@link #spawn(List, SamplerOptions)}, with a hook receiving the run's facts once attached. */
-    public static Flux<StackEvent> spawn(List<String> command, SamplerOptions options, Consumer<Run> attached) {
+    public static Flux<ProfileEvent> spawn(List<String> command, SamplerOptions options, Consumer<Run> attached) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(attached, "attached");
         List<String> copy = List.copyOf(command);
         if (copy.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
-        return run(() -> Target.spawn(copy), options, attached);
+        return SamplingRun.flux(() -> Target.spawn(copy, options.quietChild()), options, attached);
     }
 }

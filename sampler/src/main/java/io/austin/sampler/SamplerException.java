@@ -21,10 +21,12 @@ public final class SamplerException extends RuntimeException {
         UNKNOWN_VERSION(3),
         /** The sampler could not attach to the target for another reason. */
         CANNOT_ATTACH(36),
-        /** Something did not happen within the allowed time. */
+        /** The Python runtime was found but no interpreter state appeared within the start-up time-out. */
         TIMEOUT(35),
-        /** A command to be profiled could not be started. */
+        /** A command to be profiled could not be started, or ended before its interpreter could be found. */
         LAUNCH_FAILED(33),
+        /** Children mode: the target is not Python and has no Python child processes. */
+        NO_PYTHON_CHILDREN(39),
         /** A CPython build whose object layout the sampler does not know (free-threaded, debug). */
         UNSUPPORTED_BUILD(32);
 

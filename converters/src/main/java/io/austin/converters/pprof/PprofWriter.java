@@ -2,10 +2,11 @@ package io.austin.converters.pprof;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
-import io.austin.converters.internal.FrameTable;
-import io.austin.converters.internal.ProfileMode;
-import io.austin.converters.internal.SampleAssembler;
+import io.austin.converters.internal.ReferenceValues;
 import io.austin.converters.internal.SteppedWriter;
+import io.austin.converters.profile.FrameTable;
+import io.austin.converters.profile.ProfileBuilder;
+import io.austin.converters.profile.StackTable;
 import io.austin.converters.pprof.proto.Function;
 import io.austin.converters.pprof.proto.Label;
 import io.austin.converters.pprof.proto.Line;
@@ -14,20 +15,22 @@ import io.austin.converters.pprof.proto.Profile;
 import io.austin.converters.pprof.proto.Sample;
 import io.austin.converters.pprof.proto.ValueType;
 import io.austin.formats.Compat;
-import io.austin.formats.StackEvent;
+import io.austin.formats.Metadata;
+import io.austin.formats.Mode;
+import io.austin.formats.ProfileEvent;
+import io.austin.formats.ThreadKey;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes stack events as a pprof {@code Profile} message (spec C.4), serialised field by field so that memory
+ * Writes samples as a pprof {@code Profile} message (spec C.4), serialised field by field so that memory
  * stays bounded: the sample types, then each sample as soon as it is complete, then at the end the locations,
  * functions and string table, which grow only with the distinct frames and threads. The bytes are those protobuf
  * gives for the whole message, fields in number order.
@@ -45,27 +48,23 @@ public final class PprofWriter implements SteppedWriter {
     private record FunctionKey(String name, String file) {
     }
 
-    private record LabelKey(long pid, String thread) {
-    }
-
     private final Map<Long, Label> interpreterLabels = new HashMap<>();
 
     private final OutputStream sink;
     private final GZIPOutputStream gzip;
     private final CodedOutputStream coded;
     private final Compat compat;
-    private final FrameTable frames = new FrameTable();
-    private final SampleAssembler assembler;
+    private final ProfileBuilder builder = new ProfileBuilder();
+    private final FrameTable frames = builder.frames();
+    private final StackTable stacks = builder.stacks();
 
     private final Map<String, Integer> stringIndex = new HashMap<>();
     private final List<String> strings = new ArrayList<>();
     private final Map<String, Label> threadLabels = new HashMap<>();
     private final Map<Long, Label> pidLabels = new HashMap<>();
-    /** The serialised label fields of each (process, thread). */
-    private final Map<LabelKey, byte[]> labelBytes = new HashMap<>();
-    /** The same by thread name object: the sample assembler hands out one per (process, thread). */
-    private final Map<String, byte[]> labelsByThread = new IdentityHashMap<>();
-    /** The serialised location_id field of each stack (by SampleAssembler stack id), made on first use. */
+    /** The serialised label fields of each thread (by the builder's thread index), made on first use. */
+    private byte[][] labelBytes = new byte[16][];
+    /** The serialised location_id field of each stack (by the builder's stack id), made on first use. */
     private byte[][] stackBytes = new byte[1024][];
     private final Map<FunctionKey, Integer> functionIds = new HashMap<>();
     private final List<Function> functions = new ArrayList<>();
@@ -91,16 +90,18 @@ public final class PprofWriter implements SteppedWriter {
         this.gzip = options.gzip() ? new GZIPOutputStream(out, 1 << 16) : null;
         this.sink = gzip != null ? gzip : out;
         this.coded = CodedOutputStream.newInstance(sink, 1 << 16);
-        this.assembler = new SampleAssembler(compat, frames, this::sample);
         intern("");
     }
 
     @Override
-    public void write(StackEvent event) throws IOException {
+    public void write(ProfileEvent event) throws IOException {
         if (finished) {
             throw new IllegalStateException("pprof writer already finished");
         }
-        assembler.accept(event);
+        switch (event.type()) {
+            case METADATA -> builder.metadata((Metadata) event);
+            case SAMPLE -> sample((io.austin.formats.Sample) event);
+        }
     }
 
     @Override
@@ -122,7 +123,6 @@ public final class PprofWriter implements SteppedWriter {
             return false;
         }
         finished = true;
-        assembler.finish();
         writeTypes();
         for (int i = 0; i < locations; i++) {
             int frame = locationFrame[i];
@@ -139,10 +139,10 @@ public final class PprofWriter implements SteppedWriter {
         }
         // pprof tools show the last sample type unless told otherwise: deallocated memory, for full and memory
         // profiles. Name the useful one (the reference leaves it unset). Fields above 6 follow the string table.
-        ProfileMode mode = assembler.mode();
-        if (compat == Compat.NONE && (mode == ProfileMode.FULL || mode == ProfileMode.MEMORY)) {
+        Mode mode = builder.mode();
+        if (compat == Compat.NONE && (mode == Mode.FULL || mode == Mode.MEMORY)) {
             coded.writeInt64(Profile.DEFAULT_SAMPLE_TYPE_FIELD_NUMBER,
-                    stringIndex.get(mode == ProfileMode.FULL ? "Wall time" : "Allocated memory"));
+                    stringIndex.get(mode == Mode.FULL ? "Wall time" : "Allocated memory"));
         }
         coded.flush();
         if (gzip != null) {
@@ -171,26 +171,23 @@ public final class PprofWriter implements SteppedWriter {
             return;
         }
         typesWritten = true;
-        ProfileMode mode = assembler.mode();
+        Mode mode = builder.mode();
         if (mode == null) {
             return; // no mode and no sample: nothing to declare
         }
         switch (mode) {
-            case CPU:
-                writeType("CPU time", MICROS);
-                break;
-            case MEMORY:
+            case CPU -> writeType("CPU time", MICROS);
+            case MEMORY -> {
                 writeType("Allocated memory", "B");
                 writeType("Deallocated memory", "B");
-                break;
-            case FULL:
+            }
+            case FULL -> {
                 writeType("CPU time", MICROS);
                 writeType("Wall time", MICROS);
                 writeType("Allocated memory", "B");
                 writeType("Deallocated memory", "B");
-                break;
-            default:
-                writeType("Wall time", MICROS);
+            }
+            case WALL -> writeType("Wall time", MICROS);
         }
     }
 
@@ -205,12 +202,17 @@ public final class PprofWriter implements SteppedWriter {
      * bytes, the values' and the labels', each made by the generated classes: the first and last depend only on the
      * stack and the thread and are made once, which leaves one small message per sample.
      */
-    private void sample(SampleAssembler.Sample s) throws IOException {
+    private void sample(io.austin.formats.Sample s) throws IOException {
+        int stackId = builder.stack(s);
+        if (ReferenceValues.dropped(compat, s)) {
+            return; // austin-python cannot parse a marker's empty line number and drops the sample
+        }
         writeTypes();
-        byte[] labels = labels(s.pid(), s.thread(), s.tid(), s.iid());
-        byte[] stack = stack(s);
+        byte[] labels = labels(builder.thread(s.thread()), s.thread());
+        byte[] stack = stack(stackId);
         valueSample.clear();
-        int n = SampleAssembler.values(assembler.mode(), compat, s, values);
+        int n = compat == Compat.NONE ? builder.values(s, values)
+                : ReferenceValues.values(builder.mode(), compat, s, values);
         for (int i = 0; i < n; i++) {
             valueSample.addValue(values[i]);
         }
@@ -226,15 +228,15 @@ public final class PprofWriter implements SteppedWriter {
      * The label fields; interns "Thread ID", the thread, "Process ID", the pid, in that order, on first use. The
      * thread is {@code iid:tid}; austin2pprof 2.2.0 labels the bare tid and adds "Interpreter ID".
      */
-    private byte[] labels(long pid, String threadName, String tid, long iid) {
-        byte[] known = labelsByThread.get(threadName);
-        if (known != null) {
-            return known;
+    private byte[] labels(int index, ThreadKey key) {
+        if (index >= labelBytes.length) {
+            labelBytes = Arrays.copyOf(labelBytes, Math.max(labelBytes.length * 2, index + 1));
         }
-        LabelKey key = new LabelKey(pid, threadName);
-        byte[] bytes = labelBytes.get(key);
+        byte[] bytes = labelBytes[index];
         if (bytes == null) {
-            String threadText = compat == Compat.AUSTIN_PYTHON_2_2 ? tid : threadName;
+            long pid = key.pid();
+            long iid = key.iid();
+            String threadText = compat == Compat.AUSTIN_PYTHON_2_2 ? key.textTid() : key.textName();
             Label thread = threadLabels.get(threadText);
             if (thread == null) {
                 thread = Label.newBuilder().setKey(intern("Thread ID")).setStr(intern(threadText)).build();
@@ -256,24 +258,21 @@ public final class PprofWriter implements SteppedWriter {
                 b.addLabel(interpreter);
             }
             bytes = b.build().toByteArray();
-            labelBytes.put(key, bytes);
+            labelBytes[index] = bytes;
         }
-        labelsByThread.put(threadName, bytes);
         return bytes;
     }
 
     /** The location_id field of the sample's stack, leaf first; creates the locations on the stack's first use. */
-    private byte[] stack(SampleAssembler.Sample s) {
-        int id = s.stack();
+    private byte[] stack(int id) {
         if (id >= stackBytes.length) {
             stackBytes = Arrays.copyOf(stackBytes, Math.max(stackBytes.length * 2, id + 1));
         }
         byte[] bytes = stackBytes[id];
         if (bytes == null) {
             sample.clear();
-            int[] ids = s.frames();
-            for (int i = s.depth() - 1; i >= 0; i--) {
-                sample.addLocationId(location(ids[i]));
+            for (int i = stacks.length(id) - 1; i >= 0; i--) {
+                sample.addLocationId(location(stacks.item(id, i)));
             }
             bytes = sample.build().toByteArray();
             stackBytes[id] = bytes;

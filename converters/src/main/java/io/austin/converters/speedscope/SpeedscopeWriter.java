@@ -4,26 +4,26 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
-import io.austin.converters.internal.FrameTable;
-import io.austin.converters.internal.ProfileMode;
-import io.austin.converters.internal.SampleAssembler;
+import io.austin.converters.internal.ReferenceValues;
 import io.austin.converters.internal.SpillStore;
-import io.austin.converters.internal.StackTable;
 import io.austin.converters.internal.SteppedWriter;
+import io.austin.converters.profile.FrameTable;
+import io.austin.converters.profile.ProfileBuilder;
+import io.austin.converters.profile.StackTable;
 import io.austin.formats.Compat;
-import io.austin.formats.StackEvent;
+import io.austin.formats.Metadata;
+import io.austin.formats.Mode;
+import io.austin.formats.ProfileEvent;
+import io.austin.formats.Sample;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * Writes stack events as one speedscope document (spec C.3), in the exact bytes Python's {@code json.dump} gives.
+ * Writes samples as one speedscope document (spec C.3), in the exact bytes Python's {@code json.dump} gives.
  *
  * <p>The document lists all frames and each profile's total weight before any sample, so nothing can be written
  * until the input ends. Samples therefore go, as a stack id and a weight each, into temporary storage per profile
@@ -72,9 +72,6 @@ public final class SpeedscopeWriter implements SteppedWriter {
     private static final Kind[] MEMORY = {Kind.ALLOC, Kind.DEALLOC};
     private static final Kind[] FULL = {Kind.CPU, Kind.WALL, Kind.ALLOC, Kind.DEALLOC};
 
-    private record ProfileKey(long pid, String thread, Kind kind) {
-    }
-
     private static final class Profile {
         final String name;
         final String sortKey;
@@ -92,16 +89,15 @@ public final class SpeedscopeWriter implements SteppedWriter {
 
     private final OutputStream out;
     private final SpeedscopeOptions options;
-    private final FrameTable frames = new FrameTable();
-    private final SampleAssembler assembler;
+    private final ProfileBuilder builder = new ProfileBuilder();
+    private final FrameTable frames = builder.frames();
     private final SpillStore store;
-    private final StackTable stacks;
+    private final StackTable stacks = builder.stacks();
     /** Whether each stack was already used in a profile (its frames then have speedscope indices). */
     private boolean[] used = new boolean[1024];
     /** Each stack's JSON text, printed on first use while within budget. */
     private SerializedString[] stackText = new SerializedString[1024];
     private long stackTextSize;
-    private final Map<ProfileKey, Profile> profiles = new HashMap<>();
     private final List<Profile> created = new ArrayList<>();
     /** Speedscope frame index of each FrameTable id, -1 until the frame is first used. */
     private int[] frameIndex = new int[256];
@@ -110,15 +106,17 @@ public final class SpeedscopeWriter implements SteppedWriter {
     private int frameCount;
     private final StringBuilder text = new StringBuilder();
     private final long[] values = new long[4];
-    /**
-     * Each thread's profiles by kind. The sample assembler hands out one String object per (process, thread), so
-     * an identity map finds them without hashing the text.
-     */
-    private final Map<String, Profile[]> byThread = new IdentityHashMap<>();
+    /** Each thread's profiles by kind, by the builder's thread index. */
+    private Profile[][] byThread = new Profile[16][];
 
     // Finishing state.
     private JsonGenerator json;
-    private int phase;
+    /** What the next finishing step writes: the head, then per profile its head, samples and weights, the tail. */
+    private enum Phase {
+        HEAD, PROFILE, SAMPLES, WEIGHTS, TAIL
+    }
+
+    private Phase phase = Phase.HEAD;
     private int profileIndex;
     private SpillStore.Reader reader;
     private boolean finished;
@@ -136,17 +134,18 @@ public final class SpeedscopeWriter implements SteppedWriter {
         this.out = Objects.requireNonNull(out, "out");
         this.options = Objects.requireNonNull(options, "options");
         this.store = store;
-        this.assembler = new SampleAssembler(options.compat(), frames, this::sample);
-        this.stacks = assembler.stacks();
         Arrays.fill(frameIndex, -1);
     }
 
     @Override
-    public void write(StackEvent event) throws IOException {
+    public void write(ProfileEvent event) throws IOException {
         if (json != null) {
             throw new IllegalStateException("speedscope writer already finishing");
         }
-        assembler.accept(event);
+        switch (event.type()) {
+            case METADATA -> builder.metadata((Metadata) event);
+            case SAMPLE -> sample((Sample) event);
+        }
     }
 
     @Override
@@ -168,7 +167,6 @@ public final class SpeedscopeWriter implements SteppedWriter {
             return false;
         }
         if (json == null) {
-            assembler.finish();
             json = JSON.createGenerator(out, JsonEncoding.UTF8);
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             json.setCharacterEscapes(ESCAPES);
@@ -177,35 +175,35 @@ public final class SpeedscopeWriter implements SteppedWriter {
             created.sort((a, b) -> compareCodePoints(a.sortKey, b.sortKey));
         }
         switch (phase) {
-            case 0:
+            case HEAD -> {
                 writeHead();
-                phase = created.isEmpty() ? 4 : 1;
-                break;
-            case 1:
+                phase = created.isEmpty() ? Phase.TAIL : Phase.PROFILE;
+            }
+            case PROFILE -> {
                 writeProfileHead(created.get(profileIndex));
                 reader = created.get(profileIndex).samples.reader();
-                phase = 2;
-                break;
-            case 2:
+                phase = Phase.SAMPLES;
+            }
+            case SAMPLES -> {
                 if (writeSamples()) {
                     json.writeEndArray();
                     json.writeFieldName("weights");
                     json.writeStartArray();
                     reader = created.get(profileIndex).samples.reader();
-                    phase = 3;
+                    phase = Phase.WEIGHTS;
                 }
-                break;
-            case 3:
+            }
+            case WEIGHTS -> {
                 if (writeWeights()) {
                     json.writeEndArray();
                     json.writeStringField("type", "sampled");
                     json.writeEndObject();
                     reader = null;
                     profileIndex++;
-                    phase = profileIndex < created.size() ? 1 : 4;
+                    phase = profileIndex < created.size() ? Phase.PROFILE : Phase.TAIL;
                 }
-                break;
-            default:
+            }
+            case TAIL -> {
                 json.writeEndArray();
                 json.writeStringField("name", options.name());
                 json.writeStringField("exporter", exporter(options.compat()));
@@ -214,6 +212,7 @@ public final class SpeedscopeWriter implements SteppedWriter {
                 finished = true;
                 store.close();
                 return false;
+            }
         }
         json.flush();
         return true;
@@ -240,14 +239,19 @@ public final class SpeedscopeWriter implements SteppedWriter {
 
     // ---- collecting ----------------------------------------------------------------------------------------------
 
-    private void sample(SampleAssembler.Sample s) throws IOException {
+    private void sample(Sample s) throws IOException {
         Compat compat = options.compat();
-        int depth = s.depth();
-        if (compat != Compat.NONE && depth == 0) {
+        int stack = builder.stack(s);
+        if (ReferenceValues.dropped(compat, s)) {
+            return; // austin-python cannot parse a marker's empty line number and drops the sample
+        }
+        if (compat != Compat.NONE && stacks.length(stack) == 0) {
             return; // the reference skips samples without frames
         }
-        Kind[] kinds = kinds(assembler.mode(), compat);
-        int n = Math.min(SampleAssembler.values(assembler.mode(), compat, s, values), kinds.length);
+        Mode mode = builder.mode();
+        Kind[] kinds = kinds(mode, compat);
+        int n = Math.min(compat == Compat.NONE ? builder.values(s, values)
+                : ReferenceValues.values(mode, compat, s, values), kinds.length);
         int stackId = -1;
         for (int k = 0; k < n; k++) {
             long weight = values[k];
@@ -255,9 +259,9 @@ public final class SpeedscopeWriter implements SteppedWriter {
                 continue;
             }
             if (stackId < 0) {
-                stackId = use(s.stack());
+                stackId = use(stack);
             }
-            Profile p = profile(s.pid(), s.thread(), kinds[k]);
+            Profile p = profile(builder.thread(s.thread()), s, kinds[k]);
             p.samples.writeVarint(stackId);
             p.samples.writeSigned(weight);
             p.endValue += weight;
@@ -265,30 +269,23 @@ public final class SpeedscopeWriter implements SteppedWriter {
     }
 
     private static String exporter(Compat compat) {
-        switch (compat) {
-            case AUSTIN_PYTHON_1_7:
-                return EXPORTER_1_7;
-            case AUSTIN_PYTHON_2_2:
-                return EXPORTER_2_2;
-            default:
-                return EXPORTER;
-        }
+        return switch (compat) {
+            case AUSTIN_PYTHON_1_7 -> EXPORTER_1_7;
+            case AUSTIN_PYTHON_2_2 -> EXPORTER_2_2;
+            case NONE -> EXPORTER;
+        };
     }
 
-    private static Kind[] kinds(ProfileMode mode, Compat compat) {
+    private static Kind[] kinds(Mode mode, Compat compat) {
         if (mode == null) {
             return WALL;
         }
-        switch (mode) {
-            case CPU:
-                return CPU;
-            case MEMORY:
-                return compat == Compat.AUSTIN_PYTHON_1_7 ? MEMORY_REFERENCE : MEMORY;
-            case FULL:
-                return FULL;
-            default:
-                return WALL;
-        }
+        return switch (mode) {
+            case CPU -> CPU;
+            case MEMORY -> compat == Compat.AUSTIN_PYTHON_1_7 ? MEMORY_REFERENCE : MEMORY;
+            case FULL -> FULL;
+            case WALL -> WALL;
+        };
     }
 
     /** Gives the stack's frames speedscope indices the first time a profile gets it, as the reference does. */
@@ -363,21 +360,20 @@ public final class SpeedscopeWriter implements SteppedWriter {
         }
     }
 
-    private Profile profile(long pid, String thread, Kind kind) {
-        Profile[] byKind = byThread.get(thread);
+    private Profile profile(int thread, Sample s, Kind kind) {
+        if (thread >= byThread.length) {
+            byThread = Arrays.copyOf(byThread, Math.max(byThread.length * 2, thread + 1));
+        }
+        Profile[] byKind = byThread[thread];
         if (byKind == null) {
             byKind = new Profile[Kind.values().length];
-            byThread.put(thread, byKind);
+            byThread[thread] = byKind;
         }
         Profile p = byKind[kind.ordinal()];
         if (p == null) {
-            ProfileKey key = new ProfileKey(pid, thread, kind);
-            p = profiles.get(key);
-            if (p == null) {
-                p = new Profile(kind.prefix + " profile for " + pid + ":" + thread, kind, store.newStream());
-                profiles.put(key, p);
-                created.add(p);
-            }
+            p = new Profile(kind.prefix + " profile for " + s.thread().pid() + ":" + s.thread().textName(), kind,
+                    store.newStream());
+            created.add(p);
             byKind[kind.ordinal()] = p;
         }
         return p;

@@ -26,7 +26,7 @@ public final class LongMap<V> {
         mask = 15;
     }
 
-    private static int slot(long key, int mask) {
+    static int slot(long key, int mask) {
         long h = key * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32)) & mask;
     }

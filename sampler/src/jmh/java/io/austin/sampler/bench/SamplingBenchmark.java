@@ -1,10 +1,10 @@
 package io.austin.sampler.bench;
 
 import io.austin.sampler.PythonRuntime;
-import io.austin.sampler.linux.ProcessVmMemory;
-import io.austin.sampler.linux.PythonLocator;
-import io.austin.sampler.python.StackWalker;
-import io.austin.sampler.python.WalkResult;
+import io.austin.sampler.internal.linux.ProcessVmMemory;
+import io.austin.sampler.internal.linux.PythonLocator;
+import io.austin.sampler.internal.python.StackWalker;
+import io.austin.sampler.internal.python.WalkResult;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;

@@ -1,0 +1,183 @@
+package io.austin.formats;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Assembles the events of a {@link StackEventReader} into whole {@link Sample}s: a sample starts at its
+ * {@link StackHeader} and ends with its last metric when the header's {@code mode} says which that is (so a live
+ * stream yields each sample as soon as it is complete), or else at the next header, metadata or the end of the input.
+ * Definitions and string references carry nothing a sample shows and are dropped. A thread whose frames are the same
+ * references as in its previous sample gets the same list instance. Not thread-safe.
+ */
+final class SampleAssembler implements ProfileEventReader {
+    private static final int MAX_THREADS = 1 << 16;
+    private static final List<FrameRef> NO_FRAMES = List.of();
+
+    private final StackEventReader in;
+    private final ArrayDeque<ProfileEvent> ready = new ArrayDeque<>(4);
+    private final Map<ThreadKey, List<FrameRef>> lastFrames = new HashMap<>();
+    private final Map<String, FrameRef> kernelFrames = new HashMap<>();
+    private Mode mode;
+    private boolean inSample;
+    private ThreadKey thread;
+    private FrameRef[] frames = new FrameRef[64];
+    private int depth;
+    private int flags;
+    private long time;
+    private long memory;
+
+    SampleAssembler(StackEventReader in) {
+        this.in = Objects.requireNonNull(in, "in");
+    }
+
+    /** An assembler fed with {@link #push} instead of reading. */
+    SampleAssembler() {
+        this.in = null;
+    }
+
+    /**
+     * Feeds one event, or the end of the input ({@code null}), and returns what became complete: usually nothing,
+     * a sample, or a sample and the metadata that ended it.
+     */
+    List<ProfileEvent> push(StackEvent e) {
+        if (e == null) {
+            end();
+        } else {
+            accept(e);
+        }
+        switch (ready.size()) {
+            case 0:
+                return List.of();
+            case 1:
+                return List.of(ready.poll());
+            default:
+                List<ProfileEvent> out = List.copyOf(ready);
+                ready.clear();
+                return out;
+        }
+    }
+
+    @Override
+    public ProfileEvent next() throws IOException {
+        while (ready.isEmpty()) {
+            StackEvent e = in.next();
+            if (e == null) {
+                end();
+                break;
+            }
+            accept(e);
+        }
+        return ready.poll();
+    }
+
+    private void accept(StackEvent e) {
+        switch (e.kind()) {
+            case METADATA -> {
+                end();
+                Metadata m = (Metadata) e;
+                if ("mode".equals(m.key())) {
+                    mode = Mode.of(m.value());
+                }
+                ready.add(m);
+            }
+            case STACK_HEADER -> {
+                end();
+                inSample = true;
+                thread = ((StackHeader) e).thread();
+                depth = 0;
+                flags = 0;
+                time = 0;
+                memory = 0;
+            }
+            case FRAME_REF -> add((FrameRef) e);
+            case KERNEL_FRAME -> {
+                String symbol = ((KernelFrame) e).scope();
+                FrameRef ref = kernelFrames.get(symbol);
+                if (ref == null) {
+                    ref = FrameRef.kernel(symbol);
+                    if (kernelFrames.size() < MAX_THREADS) {
+                        kernelFrames.put(symbol, ref);
+                    }
+                }
+                add(ref);
+            }
+            case INVALID_FRAME -> flags |= inSample ? Sample.INVALID : 0;
+            case GC_MARKER -> flags |= inSample ? Sample.GC : 0;
+            case IDLE_MARKER -> flags |= inSample ? Sample.IDLE : 0;
+            case TIME_METRIC -> {
+                if (inSample) {
+                    flags |= Sample.TIME;
+                    time = ((TimeMetric) e).value();
+                    if (mode == Mode.WALL || mode == Mode.CPU) {
+                        end();
+                    }
+                }
+            }
+            case MEMORY_METRIC -> {
+                if (inSample) {
+                    flags |= Sample.MEMORY;
+                    memory = ((MemoryMetric) e).value();
+                    if (mode == Mode.MEMORY || mode == Mode.FULL) {
+                        end();
+                    }
+                }
+            }
+            case STRING_DEF, STRING_REF, FRAME_DEF -> {
+                // definitions and string references carry nothing a sample shows
+            }
+        }
+    }
+
+    private void add(FrameRef ref) {
+        if (!inSample) {
+            return;
+        }
+        if (depth == frames.length) {
+            frames = Arrays.copyOf(frames, depth * 2);
+        }
+        frames[depth++] = ref;
+    }
+
+    private void end() {
+        if (!inSample) {
+            return;
+        }
+        inSample = false;
+        ready.add(new Sample(thread, framesOf(thread), flags, time, memory));
+    }
+
+    /** The current frames as a list: the thread's previous list when the references are the same. */
+    private List<FrameRef> framesOf(ThreadKey key) {
+        List<FrameRef> last = lastFrames.get(key);
+        if (last != null && last.size() == depth) {
+            boolean same = true;
+            for (int i = 0; i < depth && same; i++) {
+                same = last.get(i) == frames[i];
+            }
+            if (same) {
+                Arrays.fill(frames, 0, depth, null);
+                return last;
+            }
+        }
+        List<FrameRef> list = depth == 0 ? NO_FRAMES : List.of(Arrays.copyOf(frames, depth));
+        Arrays.fill(frames, 0, depth, null);
+        if (lastFrames.size() >= MAX_THREADS) {
+            lastFrames.clear();
+        }
+        lastFrames.put(key, list);
+        return list;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (in != null) {
+            in.close();
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package io.austin.sampler.internal;
+
+import io.austin.formats.FrameRef;
+import io.austin.formats.Mode;
+import io.austin.formats.Sample;
+import io.austin.formats.ThreadKey;
+import io.austin.formats.internal.LongMap;
+import io.austin.sampler.PythonRuntime;
+import io.austin.sampler.SamplerException;
+import io.austin.sampler.SamplerException.Reason;
+import io.austin.sampler.internal.linux.ProcTasks;
+import io.austin.sampler.internal.linux.ProcessVmMemory;
+import io.austin.sampler.internal.linux.PythonLocator;
+import io.austin.sampler.internal.python.StackWalker;
+import io.austin.sampler.internal.python.ThreadStack;
+import io.austin.sampler.internal.python.UnsupportedPythonException;
+import io.austin.sampler.internal.python.WalkResult;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One Python process of a run: its memory, its stack walker, its {@code /proc} facts, and what the next pass needs
+ * to remember (the time and resident memory of the previous pass, each thread's key and last frames). Turns one
+ * walk into the run's samples under the mode's rules (spec A.5). Runs on the sampling thread only.
+ */
+final class ProcessSampler implements AutoCloseable {
+    private static final int MAX_THREADS = 1 << 14;
+    private static final List<FrameRef> NO_FRAMES = List.of();
+
+    /** A thread's key and the frames list of its last sample, handed out again while the stack is unchanged. */
+    private static final class ThreadState {
+        final ThreadKey key;
+        List<FrameRef> frames = NO_FRAMES;
+
+        ThreadState(ThreadKey key) {
+            this.key = key;
+        }
+    }
+
+    private final Target target;
+    private final boolean child;
+    private final RemoteMemory memory;
+    private final ProcTasks tasks;
+    private final PythonRuntime runtime;
+    private final StackWalker walker;
+    private final LongMap<ThreadState> threads = new LongMap<>();
+    private long lastPassNanos;
+    private long lastRss;
+    private boolean gone;
+
+    private ProcessSampler(Target target, boolean child, RemoteMemory memory, ProcTasks tasks, PythonRuntime runtime,
+            StackWalker walker) {
+        this.target = target;
+        this.child = child;
+        this.memory = memory;
+        this.tasks = tasks;
+        this.runtime = runtime;
+        this.walker = walker;
+    }
+
+    /**
+     * Attaches to {@code target}: opens its memory, finds its Python runtime, and waits until an interpreter with a
+     * thread exists, all within {@code timeout} (a single attempt each when it is zero, as for child processes).
+     * On failure the target is closed (a spawned one terminated).
+     *
+     * @throws SamplerException LAUNCH_FAILED if a spawned target ended before its interpreter was found,
+     *         NOT_PYTHON, PERMISSION, CANNOT_ATTACH, UNKNOWN_VERSION, UNSUPPORTED_BUILD, or TIMEOUT when the runtime
+     *         was found but no interpreter state appeared in time
+     */
+    static ProcessSampler open(Target target, boolean child, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RemoteMemory mem = null;
+        ProcTasks procTasks = null;
+        try {
+            mem = openMemory(target, deadline);
+            PythonRuntime rt;
+            try {
+                rt = PythonLocator.locate(target.pid(), mem,
+                        Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            } catch (SamplerException e) {
+                throw ended(target, e);
+            }
+            StackWalker w;
+            try {
+                w = StackWalker.create(mem, rt.major(), rt.minor(), rt.runtimeAddress(), rt.codeTypeAddress(),
+                        target.pid());
+            } catch (UnsupportedPythonException e) {
+                throw new SamplerException(Reason.UNSUPPORTED_BUILD, e.getMessage(), e);
+            }
+            procTasks = new ProcTasks(target.pid());
+            ProcessSampler p = new ProcessSampler(target, child, mem, procTasks, rt, w);
+            p.awaitInterpreter(deadline);
+            return p;
+        } catch (RuntimeException e) {
+            if (mem != null) {
+                mem.close();
+            }
+            if (procTasks != null) {
+                procTasks.close();
+            }
+            target.close();
+            throw e;
+        }
+    }
+
+    /** A spawned target that is already gone did not fail for being "not Python": it ended too soon. */
+    private static SamplerException ended(Target target, SamplerException e) {
+        if (target.spawned() && !target.childAlive() && e.reason() != Reason.UNSUPPORTED_BUILD) {
+            return new SamplerException(Reason.LAUNCH_FAILED, "Cannot launch the given command, or it terminated "
+                    + "too quickly (exit status " + target.exitStatus() + ")", e);
+        }
+        return e;
+    }
+
+    /**
+     * Opens the target's memory. A target caught in the middle of an exec (a launcher script or a pyenv shim that
+     * execs the interpreter) can refuse the first read; that is retried until the deadline while it lives.
+     * Permission and no-such-process answers are final.
+     */
+    private static RemoteMemory openMemory(Target target, long deadline) {
+        while (true) {
+            try {
+                return ProcessVmMemory.open(target.pid());
+            } catch (SamplerException e) {
+                boolean alive = !target.spawned() || target.childAlive();
+                if (e.reason() != Reason.CANNOT_ATTACH || !alive || System.nanoTime() > deadline) {
+                    throw ended(target, e);
+                }
+            }
+            pause();
+        }
+    }
+
+    /** Waits until the runtime has an interpreter with a thread: before that, a pass sees nothing to sample. */
+    private void awaitInterpreter(long deadline) {
+        while (true) {
+            WalkResult r = walker.walk();
+            if (r.threadCount() > 0) {
+                return;
+            }
+            if (target.spawned() && !target.childAlive() || !target.spawned() && tasks.processGone()) {
+                throw ended(target, new SamplerException(Reason.NO_SUCH_PROCESS,
+                        "Process " + target.pid() + " ended before its interpreter started"));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new SamplerException(Reason.TIMEOUT, "Process " + target.pid() + " has the Python runtime "
+                        + runtime.version() + " but no interpreter state appeared within the start-up time-out");
+            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SamplerException(Reason.CANNOT_ATTACH, "interrupted while attaching", e);
+        }
+    }
+
+    /** Starts the clock of the first pass: its time metric counts from here. */
+    void start(long nowNanos) {
+        lastPassNanos = nowNanos;
+    }
+
+    /** Takes the first resident-memory reading, for memory and full mode. */
+    void readMemory() {
+        lastRss = Math.max(0, tasks.residentBytes());
+    }
+
+    int pid() {
+        return target.pid();
+    }
+
+    Target target() {
+        return target;
+    }
+
+    boolean child() {
+        return child;
+    }
+
+    PythonRuntime runtime() {
+        return runtime;
+    }
+
+    StackWalker walker() {
+        return walker;
+    }
+
+    /** Whether the process has ended (checked by the last pass or {@link #checkGone()}). */
+    boolean gone() {
+        return gone;
+    }
+
+    /** Whether the process has gone: a spawned child has ended, an attached one is a zombie or has vanished. */
+    boolean checkGone() {
+        if (!gone) {
+            gone = target.spawned() ? !target.childAlive() : tasks.processGone();
+        }
+        return gone;
+    }
+
+    /**
+     * One pass over every thread of every interpreter, at {@code now}: each sample the mode keeps goes to
+     * {@code out}. Samples of one pass share their time metric, the time since this process's previous pass.
+     *
+     * @return false when the process has gone and sampling it should end
+     */
+    boolean pass(long now, RunConfig config, Counters counters, Consumer<Sample> out) {
+        if (gone) {
+            return false;
+        }
+        WalkResult r = walker.walk();
+        counters.passes++;
+        counters.calls += r.calls();
+        if ((!r.complete() || r.threadCount() == 0) && checkGone()) {
+            return false;
+        }
+        long delta = (now - lastPassNanos) / 1000;
+        lastPassNanos = now;
+        Mode mode = config.mode;
+        for (int i = 0, n = r.threadCount(); i < n; i++) {
+            ThreadStack t = r.thread(i);
+            boolean idle = false;
+            if (mode == Mode.CPU || mode == Mode.FULL) {
+                idle = !tasks.isRunning((int) t.nativeThreadId());
+                if (idle && mode == Mode.CPU) {
+                    continue;
+                }
+            }
+            long mem = 0;
+            if ((mode == Mode.MEMORY || mode == Mode.FULL) && t.holdsGil()) {
+                long rss = tasks.residentBytes();
+                if (rss > 0) {
+                    mem = rss - lastRss;
+                    lastRss = rss;
+                }
+            }
+            if (mode == Mode.MEMORY && mem == 0 || delta == 0 && mem == 0) {
+                continue;
+            }
+            ThreadState state = state(t);
+            boolean gc = config.gc && t.gcCollecting();
+            int flags = (t.invalid() ? Sample.INVALID : 0) | (gc ? Sample.GC : 0);
+            Sample s = switch (mode) {
+                case MEMORY -> new Sample(state.key, frames(state, t), flags | Sample.MEMORY, 0, mem);
+                case FULL -> new Sample(state.key, frames(state, t),
+                        flags | Sample.TIME | Sample.MEMORY | (idle ? Sample.IDLE : 0), delta, mem);
+                case WALL, CPU -> new Sample(state.key, frames(state, t), flags | Sample.TIME, delta, 0);
+            };
+            if (gc) {
+                counters.gcMicros += delta;
+            }
+            out.accept(s);
+            counters.sample((config.clock.getAsLong() - now) / 1000, t.invalid(), config.intervalMicros);
+        }
+        return true;
+    }
+
+    private ThreadState state(ThreadStack t) {
+        long tid = t.nativeThreadId();
+        long iid = t.interpreterId();
+        long key = tid ^ (iid << 48);
+        ThreadState s = threads.get(key);
+        if (s == null || s.key.iid() != iid) {
+            if (threads.size() >= MAX_THREADS) {
+                threads.clear();
+            }
+            s = new ThreadState(ThreadKey.of(target.pid(), iid, tid));
+            threads.put(key, s);
+        }
+        return s;
+    }
+
+    /** The thread's frames, root first: the list of its previous sample when the references are the same. */
+    private static List<FrameRef> frames(ThreadState state, ThreadStack t) {
+        int depth = t.depth();
+        List<FrameRef> last = state.frames;
+        if (last.size() == depth) {
+            boolean same = true;
+            for (int i = 0; i < depth && same; i++) {
+                same = last.get(i) == t.frame(i);
+            }
+            if (same) {
+                return last;
+            }
+        }
+        FrameRef[] copy = new FrameRef[depth];
+        for (int i = 0; i < depth; i++) {
+            copy[i] = t.frame(i);
+        }
+        List<FrameRef> list = depth == 0 ? NO_FRAMES : Arrays.asList(copy);
+        state.frames = java.util.Collections.unmodifiableList(list);
+        return state.frames;
+    }
+
+    /** Releases the memory and {@code /proc} handles; a spawned target still running is terminated and reaped. */
+    @Override
+    public void close() {
+        try {
+            memory.close();
+            tasks.close();
+        } finally {
+            target.close();
+        }
+    }
+}

@@ -1,0 +1,453 @@
+package io.austin.sampler.internal;
+
+import io.austin.formats.Metadata;
+import io.austin.formats.Mode;
+import io.austin.formats.ProfileEvent;
+import io.austin.formats.Sample;
+import io.austin.sampler.PythonRuntime;
+import io.austin.sampler.Sampler;
+import io.austin.sampler.SamplerException;
+import io.austin.sampler.SamplerOptions;
+import io.austin.sampler.SamplerStats;
+import io.austin.sampler.internal.linux.ProcTasks;
+import io.austin.sampler.internal.linux.Signals;
+import io.austin.sampler.internal.linux.Threads;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.concurrent.Queues;
+
+/**
+ * One sampling run: the timer, the processes it samples, the header and footer, the statistics, and the ways it
+ * stops (the targets end, the exposure elapses, the stop trigger or a signal fires, the subscriber cancels).
+ *
+ * <p>Two workers share the run. The sampling worker attaches, then runs one pass per tick on absolute deadlines (a
+ * late tick does not shift the next ones; ticks a pass overran are skipped and counted) and puts the samples into a
+ * bounded queue; it never waits for the subscriber. The emitting worker hands the queue to the subscriber as demand
+ * allows, every millisecond or so and whenever demand arrives: whatever the subscriber does (writing, compiling its
+ * code, blocking on a pipe) happens there, so it cannot delay a pass. When the queue is full, passes are skipped and
+ * counted. With the sampler's own threads the sampling thread also asks the kernel for a small timer slack, so that
+ * a 100 µs interval is kept.
+ */
+public final class SamplingRun implements Sampler.Run {
+    private static final long DRAIN_NANOS = 1_000_000L;
+    /** A real scheduler's clock is within this of the wall clock; a virtual one (tests) is not. */
+    private static final long VIRTUAL_CLOCK_GAP_MILLIS = 60_000L;
+
+    private final SamplerOptions options;
+    private final Supplier<Target> opener;
+    private final Consumer<Sampler.Run> onAttach;
+    private final FluxSink<ProfileEvent> sink;
+    private final Scheduler scheduler;
+    private final boolean ownScheduler;
+    private final Scheduler.Worker sampling;
+    private final Scheduler.Worker emitting;
+    private final LongSupplier clock;
+    private final RunConfig config;
+    private final Counters counters = new Counters();
+    private final Queue<ProfileEvent> queue;
+    private final int capacity;
+    private final List<ProcessSampler> processes = new ArrayList<>();
+
+    // Written by the sampling worker, read by others.
+    private volatile List<Sampler.ProcessInfo> processInfo = List.of();
+    private volatile List<Metadata> footer;
+    private volatile boolean attached;
+    private volatile boolean stopRequested;
+    private volatile boolean cancelled;
+    private volatile int stopSignal;
+    private volatile boolean spawned;
+    private volatile int mainPid;
+
+    // Sampling worker only.
+    private long startNanos;
+    private long nextDeadline;
+    private long exposureDeadline = Long.MAX_VALUE;
+    private int lastPassSamples;
+    private Signals.Handle trap;
+    private Disposable stopSubscription;
+    private Disposable drainTask;
+    private boolean closed;
+
+    // Emitting worker only.
+    private boolean attachNotified;
+    private boolean completed;
+
+    private SamplingRun(Supplier<Target> opener, SamplerOptions options, Consumer<Sampler.Run> onAttach,
+            FluxSink<ProfileEvent> sink) {
+        this.opener = opener;
+        this.options = options;
+        this.onAttach = onAttach;
+        this.sink = sink;
+        this.ownScheduler = options.scheduler() == null;
+        this.scheduler = ownScheduler ? Schedulers.newParallel("austin-sampler", 2, true) : options.scheduler();
+        this.sampling = scheduler.createWorker();
+        this.emitting = scheduler.createWorker();
+        this.clock = clockOf(options.scheduler());
+        this.config = new RunConfig(options, clock);
+        this.capacity = options.queueCapacity();
+        this.queue = Queues.<ProfileEvent>get(capacity).get();
+    }
+
+    private static LongSupplier clockOf(Scheduler s) {
+        if (s == null || Math.abs(s.now(TimeUnit.MILLISECONDS) - System.currentTimeMillis())
+                < VIRTUAL_CLOCK_GAP_MILLIS) {
+            return System::nanoTime;
+        }
+        return () -> s.now(TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The run as a stream: header metadata, the samples of each pass, footer metadata. See
+     * {@link Sampler#attach(int, SamplerOptions, Consumer)} for the contract.
+     */
+    public static Flux<ProfileEvent> flux(Supplier<Target> opener, SamplerOptions options,
+            Consumer<Sampler.Run> onAttach) {
+        return Flux.create(sink -> {
+            SamplingRun run = new SamplingRun(opener, options, onAttach, sink);
+            sink.onRequest(n -> run.later(run.emitting, run::drain));
+            sink.onDispose(run::cancel);
+            run.sampling.schedule(run::attach);
+        }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    // ---- sampling worker -----------------------------------------------------------------------------------------
+
+    private void attach() {
+        if (cancelled) {
+            shutdown();
+            return;
+        }
+        try {
+            if (ownScheduler) {
+                Threads.timerSlack(1_000);
+            }
+            Warmup.run();
+            Target target = opener.get();
+            spawned = target.spawned();
+            mainPid = target.pid();
+            ProcessSampler p = ProcessSampler.open(target, false, options.timeout());
+            processes.add(p);
+            counters.processes = 1;
+            publishProcesses();
+            if (options.trapSignals()) {
+                trap = Signals.onStop(this::signalled);
+            }
+            stopSubscription = Flux.from(options.stop()).take(1).then().subscribe(
+                    x -> { }, e -> requestStop(), this::requestStop);
+            for (Metadata m : header(p.runtime())) {
+                queue.offer(m);
+            }
+            long now = clock.getAsLong();
+            startNanos = now;
+            p.start(now);
+            if (config.mode.hasMemory()) {
+                p.readMemory();
+            }
+            if (options.exposure() != null) {
+                exposureDeadline = now + options.exposure().toNanos();
+            }
+            nextDeadline = now;
+            attached = true;
+            drainTask = emitting.schedulePeriodically(this::drain, 0, DRAIN_NANOS, TimeUnit.NANOSECONDS);
+            tick();
+        } catch (SamplerException | LinkageError e) {
+            shutdown();
+            sink.error(e);
+        } catch (RuntimeException e) {
+            shutdown();
+            sink.error(e);
+        }
+    }
+
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        if (cancelled) {
+            shutdown();
+            return;
+        }
+        long now = clock.getAsLong();
+        if (stopRequested || now >= exposureDeadline || processes.isEmpty()) {
+            finish();
+            return;
+        }
+        if (capacity - queue.size() < lastPassSamples + 8) {
+            counters.lateTicks++; // the subscriber has not taken the earlier samples: skip, count
+        } else {
+            int before = queue.size();
+            for (int i = processes.size() - 1; i >= 0; i--) {
+                ProcessSampler p = processes.get(i);
+                if (!p.pass(now, config, counters, this::offer)) {
+                    processes.remove(i);
+                    p.close();
+                }
+            }
+            lastPassSamples = Math.max(0, queue.size() - before);
+            if (processes.isEmpty()) {
+                finish();
+                return;
+            }
+        }
+        schedule(now);
+    }
+
+    private void offer(Sample s) {
+        if (!queue.offer(s)) {
+            counters.lateTicks++; // cannot happen while the room check holds; counted rather than lost silently
+        }
+    }
+
+    /** The next tick at the next absolute deadline; deadlines a pass overran are skipped and counted. */
+    private void schedule(long now) {
+        long interval = config.intervalNanos;
+        if (interval <= 0) {
+            sampling.schedule(this::tick);
+            return;
+        }
+        nextDeadline += interval;
+        long after = clock.getAsLong();
+        if (nextDeadline <= after) {
+            long missed = (after - nextDeadline) / interval + 1;
+            counters.lateTicks += missed;
+            nextDeadline += missed * interval;
+        }
+        long delay = Math.min(nextDeadline, exposureDeadline) - after;
+        sampling.schedule(this::tick, Math.max(0, delay), TimeUnit.NANOSECONDS);
+    }
+
+    /** Ends the run: stops the spawned target, fixes the duration, builds the footer, releases everything. */
+    private void finish() {
+        if (closed) {
+            return;
+        }
+        if (stopSignal != 0) {
+            awaitSpawnedExit();
+        }
+        long now = clock.getAsLong();
+        counters.durationMicros = Math.max(0, (now - startNanos) / 1000);
+        footer = footer();
+        shutdown();
+        later(emitting, this::drain);
+    }
+
+    /** After a signal was forwarded to a spawned target, give it a moment to end by itself, as Austin waits. */
+    private void awaitSpawnedExit() {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        for (ProcessSampler p : processes) {
+            while (p.target().spawned() && p.target().childAlive() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Releases the processes (a spawned one still running is terminated and reaped), the trap, the stop trigger. */
+    private void shutdown() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ProcessSampler p : processes) {
+            p.close();
+        }
+        processes.clear();
+        if (trap != null) {
+            trap.close();
+            trap = null;
+        }
+        if (stopSubscription != null) {
+            stopSubscription.dispose();
+        }
+    }
+
+    private void publishProcesses() {
+        List<Sampler.ProcessInfo> info = new ArrayList<>(processes.size());
+        for (ProcessSampler p : processes) {
+            info.add(new Sampler.ProcessInfo(p.pid(), p.runtime(), p.child()));
+        }
+        processInfo = List.copyOf(info);
+    }
+
+    /** The header metadata in Austin's order (spec A.3). */
+    private List<Metadata> header(PythonRuntime runtime) {
+        List<Metadata> out = new ArrayList<>(7);
+        if (options.pipe() && options.children()) {
+            out.add(new Metadata("python", runtime.version()));
+        }
+        out.add(new Metadata("austin", SamplerOptions.AUSTIN_FORMAT_VERSION));
+        out.add(new Metadata("interval", Long.toString(config.intervalMicros)));
+        out.add(new Metadata("mode", config.mode.text()));
+        if (config.mode.hasMemory()) {
+            out.add(new Metadata("memory", Long.toString(ProcTasks.totalMemoryKiB())));
+        }
+        if (options.children()) {
+            out.add(new Metadata("multiprocess", "on"));
+        }
+        if (options.pipe() && !options.children()) {
+            out.add(new Metadata("python", runtime.version()));
+        }
+        return out;
+    }
+
+    /** The footer metadata (spec A.9). */
+    private List<Metadata> footer() {
+        Counters c = counters;
+        List<Metadata> out = new ArrayList<>(5);
+        out.add(new Metadata("duration", Long.toString(c.durationMicros)));
+        if (options.gc()) {
+            out.add(new Metadata("gc", Long.toString(c.gcMicros)));
+        }
+        if (options.pipe() && c.samples > 0) {
+            out.add(new Metadata("sampling", c.minMicros() + "," + c.avgMicros() + "," + c.maxMicros));
+            out.add(new Metadata("saturation", c.saturated + "/" + c.samples));
+            out.add(new Metadata("errors", c.errors + "/" + c.samples));
+        }
+        return out;
+    }
+
+    // ---- any thread ----------------------------------------------------------------------------------------------
+
+    private void requestStop() {
+        if (!stopRequested) {
+            stopRequested = true;
+            if (!cancelled) {
+                later(sampling, this::tick);
+            }
+        }
+    }
+
+    /** A trapped signal: forwarded to a spawned target, remembered for the exit status, and the run stops. */
+    private void signalled(int signal) {
+        if (stopSignal == 0) {
+            stopSignal = signal;
+            if (spawned) {
+                Signals.send(mainPid, signal);
+            }
+            requestStop();
+        }
+    }
+
+    private void cancel() {
+        if (cancelled) {
+            return;
+        }
+        cancelled = true;
+        if (drainTask != null) {
+            drainTask.dispose();
+        }
+        // The processes belong to the sampling worker: it releases them after the pass in progress, if any.
+        later(sampling, () -> {
+            shutdown();
+            dispose();
+        });
+    }
+
+    /** Schedules a task unless the worker is already gone (the run has ended meanwhile: nothing left to do). */
+    private void later(Scheduler.Worker worker, Runnable task) {
+        try {
+            worker.schedule(task);
+        } catch (java.util.concurrent.RejectedExecutionException gone) {
+            // disposed: the run is over
+        }
+    }
+
+    private void dispose() {
+        sampling.dispose();
+        emitting.dispose();
+        if (ownScheduler) {
+            scheduler.dispose();
+        }
+    }
+
+    // ---- emitting worker -----------------------------------------------------------------------------------------
+
+    private void drain() {
+        if (completed || cancelled) {
+            return;
+        }
+        if (attached && !attachNotified) {
+            attachNotified = true;
+            onAttach.accept(this);
+        }
+        long demand = sink.requestedFromDownstream();
+        while (demand > 0) {
+            ProfileEvent e = queue.poll();
+            if (e == null) {
+                break;
+            }
+            sink.next(e);
+            demand--;
+        }
+        List<Metadata> end = footer;
+        if (end != null && queue.isEmpty()) {
+            completed = true;
+            if (drainTask != null) {
+                drainTask.dispose();
+            }
+            for (Metadata m : end) {
+                sink.next(m);
+            }
+            sink.complete();
+            later(sampling, this::dispose);
+        }
+    }
+
+    // ---- Run -------------------------------------------------------------------------------------------------------
+
+    @Override
+    public int pid() {
+        return mainPid;
+    }
+
+    @Override
+    public PythonRuntime runtime() {
+        List<Sampler.ProcessInfo> info = processInfo;
+        return info.isEmpty() ? null : info.get(0).runtime();
+    }
+
+    @Override
+    public List<Sampler.ProcessInfo> processes() {
+        return processInfo;
+    }
+
+    @Override
+    public SamplerStats stats() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public boolean spawned() {
+        return spawned;
+    }
+
+    @Override
+    public int stopSignal() {
+        return stopSignal;
+    }
+
+    @Override
+    public Duration elapsed() {
+        return Duration.ofNanos(Math.max(0, clock.getAsLong() - startNanos));
+    }
+
+    @Override
+    public Mode mode() {
+        return config.mode;
+    }
+}

@@ -1,0 +1,79 @@
+package io.austin.sampler.internal.linux;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+
+/**
+ * The few C library calls the sampler needs, bound with JNA direct mapping (no proxy, no reflection per call).
+ * After a failed call, {@link Native#getLastError()} holds {@code errno}: JNA saves it per thread right after
+ * every native call, which avoids allocating a {@code LastErrorException} on the sampling hot path.
+ */
+final class LibC {
+    static final int EPERM = 1;
+    static final int ESRCH = 3;
+    static final int EIO = 5;
+    static final int EACCES = 13;
+    static final int EFAULT = 14;
+
+    static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
+
+    static final int SC_PAGESIZE = 30;
+    static final int SC_PHYS_PAGES = 85;
+
+    /** Why binding failed, or null if the natives are usable. */
+    private static final Throwable LOAD_FAILURE;
+
+    static {
+        Throwable failure = null;
+        try {
+            Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        } catch (final LinkageError | RuntimeException e) {
+            // Without JNA's native part the pure-Java fallbacks (ProcMemFile, /proc reads) still work.
+            failure = e;
+        }
+        LOAD_FAILURE = failure;
+    }
+
+    private LibC() {
+    }
+
+    /** True if the native methods below are bound. */
+    static boolean available() {
+        return LOAD_FAILURE == null;
+    }
+
+    /** Why the natives are not usable, or null. */
+    static Throwable loadFailure() {
+        return LOAD_FAILURE;
+    }
+
+    /** {@code ssize_t process_vm_readv(pid_t, const struct iovec *, unsigned long, ...)}; -1 and errno on error. */
+    static native long process_vm_readv(int pid, Pointer localIov, long liovcnt, Pointer remoteIov, long riovcnt,
+            long flags);
+
+    /** {@code int open(const char *path, int flags)}; the path is a NUL-terminated byte string. */
+    static native int open(Pointer path, int flags);
+
+    /** {@code ssize_t read(int fd, void *buf, size_t count)}. */
+    static native long read(int fd, Pointer buf, long count);
+
+    /** {@code int close(int fd)}. */
+    static native int close(int fd);
+
+    /** {@code long sysconf(int name)}. */
+    static native long sysconf(int name);
+
+    /** {@code int kill(pid_t pid, int sig)}: forwards SIGINT/SIGTERM to a spawned target. */
+    static native int kill(int pid, int sig);
+
+    /** {@code sighandler_t signal(int sig, sighandler_t handler)}; a null handler is {@code SIG_DFL}. */
+    static native Pointer signal(int sig, Pointer handler);
+
+    /** {@code int prctl(int option, unsigned long arg2, ...)}: the sampling thread's timer slack. */
+    static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    static final int PR_SET_TIMERSLACK = 29;
+}

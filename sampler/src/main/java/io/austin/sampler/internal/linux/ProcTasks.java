@@ -1,0 +1,353 @@
+package io.austin.sampler.internal.linux;
+
+import com.sun.jna.Memory;
+import io.austin.sampler.SamplerException;
+import io.austin.sampler.SamplerException.Reason;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * Cheap per-sample facts about a process from {@code /proc}: its thread ids, whether a thread is on a CPU, and its
+ * resident memory. Small files are read with {@code open/read/close} into preallocated native buffers (the path
+ * too is written in place), so the per-sample methods do not allocate; without JNA they fall back to Java I/O.
+ *
+ * <p>Not thread-safe: the buffers are shared. {@link #close()} frees them.
+ */
+public final class ProcTasks implements AutoCloseable {
+    /** Returned by {@link #state(int)} when the thread's state could not be read (e.g. it has exited). */
+    public static final char UNKNOWN_STATE = '?';
+
+    private static final int BUFFER = 256;
+    private static final byte[] PROC = "/proc/".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TASK = "/task/".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STAT = "/stat".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STATM = "/statm".getBytes(StandardCharsets.US_ASCII);
+    private static final long DEFAULT_PAGE_SIZE = 4096;
+
+    private final int pid;
+    private final boolean nativeIo;
+    /** The bytes read last, copied here for parsing. */
+    private final byte[] bytes = new byte[BUFFER];
+    private final Memory path;
+    private final Memory statmPath;
+    private final Memory statPath;
+    private final Memory buffer;
+    private final ByteBuffer javaBuffer;
+    private final long pageSize = pageSize();
+    private boolean closed;
+
+    /** Prepares to read about process {@code pid}; does not check that it exists. */
+    public ProcTasks(final int pid) {
+        this(pid, LibC.available());
+    }
+
+    /** With {@code nativeIo} false, uses Java I/O even where JNA works (tests of the fallback). */
+    ProcTasks(final int pid, final boolean nativeIo) {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("not a process id: " + pid);
+        }
+        this.pid = pid;
+        this.nativeIo = nativeIo;
+        if (nativeIo) {
+            path = new Memory(64);
+            statmPath = new Memory(64);
+            statPath = new Memory(64);
+            buffer = new Memory(BUFFER);
+            javaBuffer = null;
+            int at = put(statmPath, 0, PROC);
+            at = putInt(statmPath, at, pid);
+            at = put(statmPath, at, STATM);
+            statmPath.setByte(at, (byte) 0);
+            at = put(statPath, 0, PROC);
+            at = putInt(statPath, at, pid);
+            at = put(statPath, at, STAT);
+            statPath.setByte(at, (byte) 0);
+        } else {
+            path = null;
+            statmPath = null;
+            statPath = null;
+            buffer = null;
+            javaBuffer = ByteBuffer.allocate(BUFFER);
+        }
+    }
+
+    /** The process these facts are about. */
+    public int pid() {
+        return pid;
+    }
+
+    /**
+     * The ids of the process's threads (kernel TIDs), ascending. The main thread's id is the PID.
+     *
+     * @throws SamplerException NO_SUCH_PROCESS if the process is gone, PERMISSION if the list may not be read
+     */
+    public int[] threadIds() {
+        final Path dir = Path.of("/proc", Integer.toString(pid), "task");
+        int[] ids = new int[16];
+        int n = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (final Path entry : entries) {
+                final int tid = parseId(entry.getFileName().toString());
+                if (tid > 0) {
+                    if (n == ids.length) {
+                        ids = Arrays.copyOf(ids, n * 2);
+                    }
+                    ids[n++] = tid;
+                }
+            }
+        } catch (final NoSuchFileException e) {
+            throw new SamplerException(Reason.NO_SUCH_PROCESS, "No process with PID " + pid, e);
+        } catch (final AccessDeniedException e) {
+            throw new SamplerException(Reason.PERMISSION, "Permission denied listing threads of process " + pid, e);
+        } catch (final IOException e) {
+            throw new SamplerException(Reason.NO_SUCH_PROCESS, "Cannot list threads of process " + pid + ": "
+                    + e.getMessage(), e);
+        }
+        final int[] out = Arrays.copyOf(ids, n);
+        Arrays.sort(out);
+        return out;
+    }
+
+    /**
+     * The scheduler state letter of a thread, from {@code /proc/PID/task/TID/stat}: {@code R} running,
+     * {@code S} sleeping, {@code D} disk wait, and so on; {@link #UNKNOWN_STATE} if it could not be read.
+     */
+    public char state(final int tid) {
+        ensureOpen();
+        if (tid <= 0) {
+            return UNKNOWN_STATE;
+        }
+        final int n;
+        if (nativeIo) {
+            int at = put(path, 0, PROC);
+            at = putInt(path, at, pid);
+            at = put(path, at, TASK);
+            at = putInt(path, at, tid);
+            at = put(path, at, STAT);
+            path.setByte(at, (byte) 0);
+            n = readNative(path);
+        } else {
+            n = readJava(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "stat"));
+        }
+        return parseState(bytes, n);
+    }
+
+    /**
+     * Whether the process has gone for good: its {@code /proc/PID/stat} is missing, or says zombie ({@code Z}) or
+     * dead ({@code X}). A zombie whose parent has not reaped it still has a {@code /proc} entry and answers
+     * {@code kill(pid, 0)}, but it runs no more code and its memory is gone.
+     */
+    public boolean processGone() {
+        ensureOpen();
+        final int n = nativeIo ? readNative(statPath) : readJava(Path.of("/proc", Integer.toString(pid), "stat"));
+        if (n <= 0) {
+            return true;
+        }
+        final char state = parseState(bytes, n);
+        return state == 'Z' || state == 'X' || state == 'x';
+    }
+
+    /** True if the thread is on a CPU (state {@code R}); false if idle or unreadable, as Austin counts it. */
+    public boolean isRunning(final int tid) {
+        return state(tid) == 'R';
+    }
+
+    /**
+     * The process's resident set size in bytes (second field of {@code /proc/PID/statm} times the page size).
+     *
+     * @return the RSS, or -1 if it could not be read (the process has exited)
+     */
+    public long residentBytes() {
+        ensureOpen();
+        final int n = nativeIo ? readNative(statmPath) : readJava(Path.of("/proc", Integer.toString(pid), "statm"));
+        final long pages = parseSecondField(bytes, n);
+        return pages < 0 ? -1 : pages * pageSize;
+    }
+
+    /**
+     * The state letter in the text of a {@code stat} file: the first non-blank character after the last
+     * {@code ')'}. The command name in parentheses may itself contain {@code ')'} and blanks, hence the last.
+     * The name is at most 16 bytes, so the state is always within the first 256 bytes.
+     *
+     * @return the letter, or {@link #UNKNOWN_STATE}
+     */
+    static char parseState(final byte[] text, final int length) {
+        int close = -1;
+        for (int i = Math.min(length, text.length) - 1; i >= 0; i--) {
+            if (text[i] == ')') {
+                close = i;
+                break;
+            }
+        }
+        if (close < 0) {
+            return UNKNOWN_STATE;
+        }
+        for (int i = close + 1; i < length; i++) {
+            final byte b = text[i];
+            if (b != ' ' && b != '\t') {
+                return b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' ? (char) b : UNKNOWN_STATE;
+            }
+        }
+        return UNKNOWN_STATE;
+    }
+
+    /** The second blank-separated decimal field, or -1. */
+    static long parseSecondField(final byte[] text, final int length) {
+        int i = 0;
+        final int end = Math.min(length, text.length);
+        while (i < end && text[i] != ' ') {
+            i++;
+        }
+        while (i < end && text[i] == ' ') {
+            i++;
+        }
+        long v = 0;
+        final int from = i;
+        while (i < end && text[i] >= '0' && text[i] <= '9' && i - from < 18) {
+            v = v * 10 + text[i++] - '0';
+        }
+        return i == from ? -1 : v;
+    }
+
+    private int readNative(final Memory file) {
+        final int fd = LibC.open(file, LibC.O_RDONLY | LibC.O_CLOEXEC);
+        if (fd < 0) {
+            return -1;
+        }
+        final long n = LibC.read(fd, buffer, BUFFER);
+        LibC.close(fd);
+        if (n <= 0) {
+            return -1;
+        }
+        buffer.read(0, bytes, 0, (int) n);
+        return (int) n;
+    }
+
+    private int readJava(final Path file) {
+        javaBuffer.clear();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            final int n = ch.read(javaBuffer);
+            if (n <= 0) {
+                return -1;
+            }
+            System.arraycopy(javaBuffer.array(), 0, bytes, 0, n);
+            return n;
+        } catch (final IOException e) {
+            return -1;
+        }
+    }
+
+    private static int put(final Memory m, final int at, final byte[] b) {
+        m.write(at, b, 0, b.length);
+        return at + b.length;
+    }
+
+    /** Writes the decimal digits of a non-negative int without making a String. */
+    private static int putInt(final Memory m, final int at, final int value) {
+        int digits = 1;
+        for (int v = value / 10; v > 0; v /= 10) {
+            digits++;
+        }
+        int v = value;
+        for (int i = digits - 1; i >= 0; i--) {
+            m.setByte(at + i, (byte) ('0' + v % 10));
+            v /= 10;
+        }
+        return at + digits;
+    }
+
+    private static int parseId(final String name) {
+        if (name.isEmpty() || name.length() > 10) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < name.length(); i++) {
+            final char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + c - '0';
+        }
+        return v > Integer.MAX_VALUE ? -1 : (int) v;
+    }
+
+    /** The system's page size in bytes ({@code sysconf(_SC_PAGESIZE)}; 4096 without JNA). */
+    public static long pageSize() {
+        if (LibC.available()) {
+            final long size = LibC.sysconf(LibC.SC_PAGESIZE);
+            if (size > 0) {
+                return size;
+            }
+        }
+        return DEFAULT_PAGE_SIZE;
+    }
+
+    /**
+     * The machine's physical memory in KiB: {@code sysconf(_SC_PHYS_PAGES)} pages times the page size, or the
+     * {@code MemTotal} line of {@code /proc/meminfo} without JNA; -1 if neither works.
+     */
+    public static long totalMemoryKiB() {
+        if (LibC.available()) {
+            final long pages = LibC.sysconf(LibC.SC_PHYS_PAGES);
+            final long size = LibC.sysconf(LibC.SC_PAGESIZE);
+            if (pages > 0 && size > 0) {
+                return pages * size / 1024;
+            }
+        }
+        return memTotalKiB();
+    }
+
+    /** The {@code MemTotal} value of {@code /proc/meminfo} in KiB, or -1. */
+    static long memTotalKiB() {
+        try {
+            for (final String line : Files.readAllLines(Path.of("/proc/meminfo"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("MemTotal:")) {
+                    long v = 0;
+                    boolean any = false;
+                    for (int i = "MemTotal:".length(); i < line.length(); i++) {
+                        final char c = line.charAt(i);
+                        if (c >= '0' && c <= '9') {
+                            v = v * 10 + c - '0';
+                            any = true;
+                        } else if (any) {
+                            break;
+                        }
+                    }
+                    return any ? v : -1;
+                }
+            }
+        } catch (final IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("ProcTasks for PID " + pid + " is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (nativeIo) {
+            path.close();
+            statmPath.close();
+            statPath.close();
+            buffer.close();
+        }
+    }
+}

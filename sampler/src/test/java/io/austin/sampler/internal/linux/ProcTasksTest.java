@@ -1,0 +1,145 @@
+package io.austin.sampler.internal.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.austin.sampler.SamplerException;
+import io.austin.sampler.SamplerException.Reason;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProcTasksTest {
+    private static final int SELF = (int) ProcessHandle.current().pid();
+
+    private static char parse(final String stat) {
+        final byte[] b = stat.getBytes(StandardCharsets.UTF_8);
+        return ProcTasks.parseState(b, b.length);
+    }
+
+    @Test
+    void stateIsTheLetterAfterTheLastParenthesis() {
+        assertEquals('S', parse("1234 (python3) S 1 1234 1234 0 -1 4194560"));
+        assertEquals('R', parse("99 (a) b) R 1 2 3"), "the name may contain ')' and blanks");
+        assertEquals('D', parse("7 ())) D 1"));
+        assertEquals(ProcTasks.UNKNOWN_STATE, parse("7 (x"));
+        assertEquals(ProcTasks.UNKNOWN_STATE, parse("7 (x)   "));
+        assertEquals(ProcTasks.UNKNOWN_STATE, ProcTasks.parseState(new byte[8], -1));
+        final byte[] b = "1 (x) R".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(ProcTasks.UNKNOWN_STATE, ProcTasks.parseState(b, 5), "only the bytes read count");
+    }
+
+    @Test
+    void statmSecondField() {
+        final byte[] b = "12345 678 90 1 0 2 0\n".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(678, ProcTasks.parseSecondField(b, b.length));
+        assertEquals(-1, ProcTasks.parseSecondField(b, 6));
+        assertEquals(-1, ProcTasks.parseSecondField(new byte[4], 0));
+    }
+
+    @Test
+    void threadsOfThisJvm() {
+        try (ProcTasks tasks = new ProcTasks(SELF)) {
+            final int[] tids = tasks.threadIds();
+            assertTrue(tids.length > 3, Arrays.toString(tids));
+            assertTrue(Arrays.binarySearch(tids, SELF) >= 0, "the main thread's TID is the PID");
+            for (final int tid : tids) {
+                final char state = tasks.state(tid);
+                // Threads may exit between listing and reading; anything else must be a real state letter.
+                assertTrue(state == ProcTasks.UNKNOWN_STATE || "RSDZTtWXIKPx".indexOf(state) >= 0,
+                        "state " + state);
+            }
+        }
+    }
+
+    @Test
+    void sleepingAndBusyTargets() throws Exception {
+        final String python = Targets.INTERPRETERS.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst()
+                .orElse(null);
+        assumeTrue(python != null, "no Python interpreter installed");
+        try (Targets.Target sleeper = Targets.spawn(List.of("/bin/sleep", "30"), false);
+                Targets.Target busy = Targets.spawn(List.of(python, "-S", "-c",
+                        "print('go', flush=True)\nwhile True: pass"), true);
+                ProcTasks sleeping = new ProcTasks(sleeper.pid());
+                ProcTasks spinning = new ProcTasks(busy.pid())) {
+            assertEquals(sleeper.pid(), sleeping.threadIds()[0]);
+            char state = 'R';
+            for (int i = 0; i < 200 && state != 'S'; i++) {
+                Thread.sleep(5);
+                state = sleeping.state(sleeper.pid());
+            }
+            assertEquals('S', state);
+            assertFalse(sleeping.isRunning(sleeper.pid()));
+            int running = 0;
+            for (int i = 0; i < 200; i++) {
+                if (spinning.isRunning(busy.pid())) {
+                    running++;
+                }
+            }
+            // Two shared cores: the spinner is usually, not always, on a CPU when we look.
+            assertTrue(running > 0, "a spinning thread is seen running");
+            final long rss = spinning.residentBytes();
+            assertTrue(rss > 1 << 20 && rss < ProcTasks.totalMemoryKiB() * 1024, "rss " + rss);
+            assertTrue(sleeping.residentBytes() > 0);
+        }
+    }
+
+    @Test
+    void residentBytesMatchesStatus() throws Exception {
+        try (Targets.Target sleeper = Targets.spawn(List.of("/bin/sleep", "30"), false);
+                ProcTasks tasks = new ProcTasks(sleeper.pid())) {
+            Thread.sleep(100);
+            long vmRssKiB = -1;
+            for (final String line : Files.readAllLines(Path.of("/proc", Integer.toString(sleeper.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    vmRssKiB = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            assertEquals(vmRssKiB * 1024, tasks.residentBytes());
+        }
+    }
+
+    @Test
+    void theJavaFallbackAgreesWithNativeReads() throws Exception {
+        try (Targets.Target sleeper = Targets.spawn(List.of("/bin/sleep", "30"), false);
+                ProcTasks natives = new ProcTasks(sleeper.pid(), true);
+                ProcTasks java = new ProcTasks(sleeper.pid(), false)) {
+            Thread.sleep(100);
+            assertEquals(natives.state(sleeper.pid()), java.state(sleeper.pid()));
+            assertEquals('S', java.state(sleeper.pid()));
+            assertEquals(natives.residentBytes(), java.residentBytes());
+            assertEquals(ProcTasks.UNKNOWN_STATE, java.state(Integer.MAX_VALUE));
+        }
+    }
+
+    @Test
+    void machineMemoryAndPageSize() {
+        final long page = ProcTasks.pageSize();
+        assertTrue(page >= 4096 && Long.bitCount(page) == 1, "page " + page);
+        final long total = ProcTasks.totalMemoryKiB();
+        assertEquals(ProcTasks.memTotalKiB(), total, "sysconf agrees with /proc/meminfo");
+        assertTrue(total > 64 * 1024);
+    }
+
+    @Test
+    void aVanishedProcess() throws Exception {
+        final int pid = Targets.vanishedPid();
+        try (ProcTasks tasks = new ProcTasks(pid)) {
+            assertEquals(ProcTasks.UNKNOWN_STATE, tasks.state(pid));
+            assertFalse(tasks.isRunning(pid));
+            assertEquals(-1, tasks.residentBytes());
+            final SamplerException e = assertThrows(SamplerException.class, tasks::threadIds);
+            assertEquals(Reason.NO_SUCH_PROCESS, e.reason());
+            assertEquals(ProcTasks.UNKNOWN_STATE, tasks.state(-5));
+            tasks.close();
+            assertThrows(IllegalStateException.class, () -> tasks.state(pid));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ProcTasks(0));
+    }
+}
