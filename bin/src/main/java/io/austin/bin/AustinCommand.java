@@ -37,7 +37,7 @@ import reactor.core.publisher.Flux;
 @Command(name = "austin", mixinStandardHelpOptions = false, sortOptions = false, versionProvider = Version.class,
         usageHelpWidth = 80, usageHelpAutoWidth = false, synopsisHeading = "",
         customSynopsis = "Usage: austin [OPTION...] command [ARG...]%n"
-                + "  or:  austin [OPTION...] -p PID%n",
+                + "  or:  austin [OPTION...] -p PID",
         descriptionHeading = "%n",
         description = "Austin for the JVM is a frame stack sampler for CPython: it runs a command, or attaches to a "
                 + "running process, and samples the Python stacks of all its threads (and of its child processes, "
@@ -103,9 +103,11 @@ public final class AustinCommand implements Callable<Integer> {
     @Option(names = {"-P", "--pipe"}, description = "Pipe mode. Use when piping Austin output.")
     boolean pipe;
 
-    @Option(names = {"-s", "--sleepless", "-c", "--cpu"},
-            description = "Suppress idle samples to estimate CPU time (-c and --cpu as Austin 4 spells it).")
+    @Option(names = {"-s", "--sleepless"}, description = "Suppress idle samples to estimate CPU time.")
     boolean sleepless;
+
+    @Option(names = {"-c", "--cpu"}, description = "The same as -s, as Austin 4 spells it.")
+    boolean cpu;
 
     @Option(names = {"-t", "--timeout"}, paramLabel = "n_ms",
             description = "Start up wait time (default is 1s). Accepted units: s, ms.")
@@ -306,7 +308,7 @@ public final class AustinCommand implements Callable<Integer> {
         if (heap != null) {
             Durations.parse(heap, "s", "s"); // a whole number, as Austin requires; the value is not used
         }
-        Mode mode = full ? Mode.FULL : memory ? Mode.MEMORY : sleepless ? Mode.CPU : Mode.WALL;
+        Mode mode = full ? Mode.FULL : memory ? Mode.MEMORY : sleepless || cpu ? Mode.CPU : Mode.WALL;
         return o.withMode(mode).withGc(gc).withPipe(pipe).withChildren(children).withTrapSignals(true)
                 .withQuietChild(output == null);
     }

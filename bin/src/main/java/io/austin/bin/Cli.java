@@ -73,6 +73,9 @@ public final class Cli {
         CommandLine cl = new CommandLine(factory.apply(streams));
         // austin COMMAND ARGS...: everything from the first positional on belongs to the profiled command.
         cl.setStopAtPositional("austin".equals(tool));
+        if ("austin".equals(tool)) {
+            ArgpHelp.install(cl);
+        }
         PrintWriter out = new PrintWriter(new OutputStreamWriter(streams.out(), StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(streams.err(), StandardCharsets.UTF_8), true);
         cl.setOut(out);
