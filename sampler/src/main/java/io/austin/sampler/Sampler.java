@@ -7,7 +7,6 @@ import io.austin.sampler.internal.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 
 /**
@@ -32,10 +31,10 @@ public final class Sampler {
         /** The target's process id. */
         int pid();
 
-        /** The target's CPython runtime. */
+        /** The target's CPython runtime; null in children mode when the target itself is not Python. */
         PythonRuntime runtime();
 
-        /** The processes sampled so far (the target first; children with {@link SamplerOptions#children()}). */
+        /** Every process sampled so far, in the order they were found (children with {@link SamplerOptions#children()}). */
         List<ProcessInfo> processes();
 
         /** The run's counters as they are now (exact once the stream has terminated). */
@@ -55,6 +54,20 @@ public final class Sampler {
     }
 
     /**
+     * Receives a run's news on the emitting thread, before the samples that follow them: the run once attached, then
+     * each process found later (children mode). A lambda {@code run -> ...} is a listener of the attach alone.
+     */
+    @FunctionalInterface
+    public interface Listener {
+        /** The run is attached; called before the header is emitted. */
+        void attached(Run run);
+
+        /** Children mode: a Python process was found and is sampled from now on. */
+        default void processAdded(Run run, ProcessInfo process) {
+        }
+    }
+
+    /**
      * One process of a run.
      *
      * @param pid     the process id
@@ -67,7 +80,7 @@ public final class Sampler {
     /**
      * Samples the running process {@code pid}.
      *
-     * @see #attach(int, SamplerOptions, Consumer)
+     * @see #attach(int, SamplerOptions, Listener)
      */
     public static Flux<ProfileEvent> attach(int pid, SamplerOptions options) {
         return attach(pid, options, run -> { });
@@ -76,14 +89,14 @@ public final class Sampler {
     /**
      * Starts {@code command} and samples it.
      *
-     * @see #spawn(List, SamplerOptions, Consumer)
+     * @see #spawn(List, SamplerOptions, Listener)
      */
     public static Flux<ProfileEvent> spawn(List<String> command, SamplerOptions options) {
         return spawn(command, options, run -> { });
     }
 
     /**
-     * The sampling stream of the running process {@code pid}, with a hook that receives the run once attached.
+     * The sampling stream of the running process {@code pid}, with a listener that receives the run once attached.
      *
      * <p>On subscription the sampler attaches on its own thread: finds the target's Python runtime and waits for its
      * interpreter (up to {@link SamplerOptions#timeout()}). It then emits the header metadata, the samples of each
@@ -94,30 +107,34 @@ public final class Sampler {
      *
      * <p>Passes run on a sampling thread at absolute deadlines and never wait for the subscriber: samples are queued
      * (up to {@link SamplerOptions#queueCapacity()}) and emitted, as demand allows, on a second thread. When the queue
-     * is full a pass is skipped and counted ({@link SamplerStats#lateTicks()}), never turned into an error. The hook
-     * runs on the emitting thread before the header is emitted. Cancelling stops sampling at once, without a footer.
-     * The target is only read: an attached process is never signalled.
+     * is full a pass is skipped and counted ({@link SamplerStats#lateTicks()}), never turned into an error. The
+     * listener runs on the emitting thread before the header is emitted. Cancelling stops sampling at once, without
+     * a footer. The target is only read: an attached process is never signalled.
+     *
+     * <p>With {@link SamplerOptions#children()} every Python descendant is sampled too, each with its own pid, found
+     * within 100 ms of its start; a child's end never ends the run while others live. When the target itself is not
+     * Python its children are looked for (status 39 if there is none) and the run lasts as long as the target.
      */
-    public static Flux<ProfileEvent> attach(int pid, SamplerOptions options, Consumer<Run> attached) {
+    public static Flux<ProfileEvent> attach(int pid, SamplerOptions options, Listener listener) {
         Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(attached, "attached");
-        return SamplingRun.flux(() -> Target.attach(pid), options, attached);
+        Objects.requireNonNull(listener, "listener");
+        return SamplingRun.flux(() -> Target.attach(pid), options, listener);
     }
 
     /**
-     * Like {@link #attach(int, SamplerOptions, Consumer)} for a command this run starts: its standard input and error
+     * Like {@link #attach(int, SamplerOptions, Listener)} for a command this run starts: its standard input and error
      * are inherited, its standard output too unless {@link SamplerOptions#quietChild()}. A command that cannot be
      * started, or that ends before its interpreter is found, is a {@link SamplerException} with Austin's status 33.
      * When the run stops before the command ends (exposure, stop, cancel) the command is terminated and reaped; a
      * trapped signal is forwarded to it first.
      */
-    public static Flux<ProfileEvent> spawn(List<String> command, SamplerOptions options, Consumer<Run> attached) {
+    public static Flux<ProfileEvent> spawn(List<String> command, SamplerOptions options, Listener listener) {
         Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(attached, "attached");
+        Objects.requireNonNull(listener, "listener");
         List<String> copy = List.copyOf(command);
         if (copy.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
-        return SamplingRun.flux(() -> Target.spawn(copy, options.quietChild()), options, attached);
+        return SamplingRun.flux(() -> Target.spawn(copy, options.quietChild()), options, listener);
     }
 }

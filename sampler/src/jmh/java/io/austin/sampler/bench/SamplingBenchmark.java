@@ -3,7 +3,7 @@ package io.austin.sampler.bench;
 import io.austin.sampler.PythonRuntime;
 import io.austin.sampler.internal.linux.ProcessVmMemory;
 import io.austin.sampler.internal.linux.PythonLocator;
-import io.austin.sampler.internal.python.StackWalker;
+import io.austin.sampler.internal.python.InterpreterWalker;
 import io.austin.sampler.internal.python.WalkResult;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -51,7 +51,7 @@ public class SamplingBenchmark {
 
     private Process target;
     private ProcessVmMemory memory;
-    private StackWalker walker;
+    private InterpreterWalker walker;
     private long passes;
     private long callsAtStart;
     private long cpuAtStart;
@@ -75,7 +75,7 @@ public class SamplingBenchmark {
         int pid = (int) target.pid();
         memory = ProcessVmMemory.open(pid);
         PythonRuntime rt = PythonLocator.locate(pid, memory, Duration.ofSeconds(5));
-        walker = StackWalker.create(memory, rt.major(), rt.minor(), rt.runtimeAddress(), rt.codeTypeAddress(), pid);
+        walker = InterpreterWalker.create(memory, rt.major(), rt.minor(), rt.runtimeAddress(), rt.codeTypeAddress(), pid);
         WalkResult r = walker.walk();
         if (r.threadCount() != 1 || r.thread(0).depth() != depth) {
             throw new IllegalStateException("expected one thread " + depth + " deep, got " + r);

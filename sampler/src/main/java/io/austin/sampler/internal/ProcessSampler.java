@@ -11,7 +11,7 @@ import io.austin.sampler.SamplerException.Reason;
 import io.austin.sampler.internal.linux.ProcTasks;
 import io.austin.sampler.internal.linux.ProcessVmMemory;
 import io.austin.sampler.internal.linux.PythonLocator;
-import io.austin.sampler.internal.python.StackWalker;
+import io.austin.sampler.internal.python.InterpreterWalker;
 import io.austin.sampler.internal.python.ThreadStack;
 import io.austin.sampler.internal.python.UnsupportedPythonException;
 import io.austin.sampler.internal.python.WalkResult;
@@ -44,14 +44,14 @@ final class ProcessSampler implements AutoCloseable {
     private final RemoteMemory memory;
     private final ProcTasks tasks;
     private final PythonRuntime runtime;
-    private final StackWalker walker;
+    private final InterpreterWalker walker;
     private final LongMap<ThreadState> threads = new LongMap<>();
     private long lastPassNanos;
     private long lastRss;
     private boolean gone;
 
     private ProcessSampler(Target target, boolean child, RemoteMemory memory, ProcTasks tasks, PythonRuntime runtime,
-            StackWalker walker) {
+            InterpreterWalker walker) {
         this.target = target;
         this.child = child;
         this.memory = memory;
@@ -63,13 +63,13 @@ final class ProcessSampler implements AutoCloseable {
     /**
      * Attaches to {@code target}: opens its memory, finds its Python runtime, and waits until an interpreter with a
      * thread exists, all within {@code timeout} (a single attempt each when it is zero, as for child processes).
-     * On failure the target is closed (a spawned one terminated).
+     * On failure the target is closed (a spawned one terminated) when {@code closeOnFailure}.
      *
      * @throws SamplerException LAUNCH_FAILED if a spawned target ended before its interpreter was found,
      *         NOT_PYTHON, PERMISSION, CANNOT_ATTACH, UNKNOWN_VERSION, UNSUPPORTED_BUILD, or TIMEOUT when the runtime
      *         was found but no interpreter state appeared in time
      */
-    static ProcessSampler open(Target target, boolean child, Duration timeout) {
+    static ProcessSampler open(Target target, boolean child, Duration timeout, boolean closeOnFailure) {
         long deadline = System.nanoTime() + timeout.toNanos();
         RemoteMemory mem = null;
         ProcTasks procTasks = null;
@@ -82,9 +82,9 @@ final class ProcessSampler implements AutoCloseable {
             } catch (SamplerException e) {
                 throw ended(target, e);
             }
-            StackWalker w;
+            InterpreterWalker w;
             try {
-                w = StackWalker.create(mem, rt.major(), rt.minor(), rt.runtimeAddress(), rt.codeTypeAddress(),
+                w = InterpreterWalker.create(mem, rt.major(), rt.minor(), rt.runtimeAddress(), rt.codeTypeAddress(),
                         target.pid());
             } catch (UnsupportedPythonException e) {
                 throw new SamplerException(Reason.UNSUPPORTED_BUILD, e.getMessage(), e);
@@ -100,7 +100,9 @@ final class ProcessSampler implements AutoCloseable {
             if (procTasks != null) {
                 procTasks.close();
             }
-            target.close();
+            if (closeOnFailure) {
+                target.close();
+            }
             throw e;
         }
     }
@@ -187,7 +189,7 @@ final class ProcessSampler implements AutoCloseable {
         return runtime;
     }
 
-    StackWalker walker() {
+    InterpreterWalker walker() {
         return walker;
     }
 
@@ -296,6 +298,14 @@ final class ProcessSampler implements AutoCloseable {
         List<FrameRef> list = depth == 0 ? NO_FRAMES : Arrays.asList(copy);
         state.frames = java.util.Collections.unmodifiableList(list);
         return state.frames;
+    }
+
+    /**
+     * Whether the thread {@code tid} of this process is idle (not on a CPU), as Austin tells it: the kernel's state
+     * letter is anything but R, or cannot be read.
+     */
+    boolean idle(long tid) {
+        return !tasks.isRunning((int) tid);
     }
 
     /** Releases the memory and {@code /proc} handles; a spawned target still running is terminated and reaped. */

@@ -10,6 +10,7 @@ import io.austin.sampler.SamplerException;
 import io.austin.sampler.SamplerOptions;
 import io.austin.sampler.SamplerStats;
 import io.austin.sampler.internal.linux.ProcTasks;
+import io.austin.sampler.internal.linux.ProcessTree;
 import io.austin.sampler.internal.linux.Signals;
 import io.austin.sampler.internal.linux.Threads;
 import java.time.Duration;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
@@ -41,12 +41,14 @@ import reactor.util.concurrent.Queues;
  */
 public final class SamplingRun implements Sampler.Run {
     private static final long DRAIN_NANOS = 1_000_000L;
+    /** How often children mode looks for new descendants, as Austin does. */
+    private static final long REFRESH_NANOS = 100_000_000L;
     /** A real scheduler's clock is within this of the wall clock; a virtual one (tests) is not. */
     private static final long VIRTUAL_CLOCK_GAP_MILLIS = 60_000L;
 
     private final SamplerOptions options;
     private final Supplier<Target> opener;
-    private final Consumer<Sampler.Run> onAttach;
+    private final Sampler.Listener listener;
     private final FluxSink<ProfileEvent> sink;
     private final Scheduler scheduler;
     private final boolean ownScheduler;
@@ -58,6 +60,9 @@ public final class SamplingRun implements Sampler.Run {
     private final Queue<ProfileEvent> queue;
     private final int capacity;
     private final List<ProcessSampler> processes = new ArrayList<>();
+    private final ProcessTree tree = new ProcessTree();
+    /** Children found since the emitting worker last told the listener. */
+    private final Queue<Sampler.ProcessInfo> added = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     // Written by the sampling worker, read by others.
     private volatile List<Sampler.ProcessInfo> processInfo = List.of();
@@ -70,6 +75,11 @@ public final class SamplingRun implements Sampler.Run {
     private volatile int mainPid;
 
     // Sampling worker only.
+    private Target root;
+    private ProcTasks rootTasks;
+    private boolean parentNotPython;
+    private final List<Sampler.ProcessInfo> seen = new ArrayList<>();
+    private long nextRefresh;
     private long startNanos;
     private long nextDeadline;
     private long exposureDeadline = Long.MAX_VALUE;
@@ -83,11 +93,11 @@ public final class SamplingRun implements Sampler.Run {
     private boolean attachNotified;
     private boolean completed;
 
-    private SamplingRun(Supplier<Target> opener, SamplerOptions options, Consumer<Sampler.Run> onAttach,
+    private SamplingRun(Supplier<Target> opener, SamplerOptions options, Sampler.Listener listener,
             FluxSink<ProfileEvent> sink) {
         this.opener = opener;
         this.options = options;
-        this.onAttach = onAttach;
+        this.listener = listener;
         this.sink = sink;
         this.ownScheduler = options.scheduler() == null;
         this.scheduler = ownScheduler ? Schedulers.newParallel("austin-sampler", 2, true) : options.scheduler();
@@ -109,12 +119,12 @@ public final class SamplingRun implements Sampler.Run {
 
     /**
      * The run as a stream: header metadata, the samples of each pass, footer metadata. See
-     * {@link Sampler#attach(int, SamplerOptions, Consumer)} for the contract.
+     * {@link Sampler#attach(int, SamplerOptions, Sampler.Listener)} for the contract.
      */
     public static Flux<ProfileEvent> flux(Supplier<Target> opener, SamplerOptions options,
-            Consumer<Sampler.Run> onAttach) {
+            Sampler.Listener listener) {
         return Flux.create(sink -> {
-            SamplingRun run = new SamplingRun(opener, options, onAttach, sink);
+            SamplingRun run = new SamplingRun(opener, options, listener, sink);
             sink.onRequest(n -> run.later(run.emitting, run::drain));
             sink.onDispose(run::cancel);
             run.sampling.schedule(run::attach);
@@ -136,24 +146,42 @@ public final class SamplingRun implements Sampler.Run {
             Target target = opener.get();
             spawned = target.spawned();
             mainPid = target.pid();
-            ProcessSampler p = ProcessSampler.open(target, false, options.timeout());
-            processes.add(p);
-            counters.processes = 1;
+            root = target;
+            PythonRuntime parent = null;
+            try {
+                ProcessSampler p = ProcessSampler.open(target, false, options.timeout(), !options.children());
+                processes.add(p);
+                parent = p.runtime();
+            } catch (SamplerException e) {
+                if (!options.children() || e.reason() != SamplerException.Reason.NOT_PYTHON
+                        && e.reason() != SamplerException.Reason.TIMEOUT) {
+                    throw e;
+                }
+                parentNotPython = true;
+                findChildren();
+                if (processes.isEmpty()) {
+                    target.close(); // Austin terminates a spawned parent that has no Python child
+                    throw new SamplerException(SamplerException.Reason.NO_PYTHON_CHILDREN, "Not a Python process: "
+                            + "it looks like you are trying to profile a process that is not a Python process, "
+                            + "and that has not spawned any child Python processes", e);
+                }
+            }
+            counters.processes = processes.size();
             publishProcesses();
             if (options.trapSignals()) {
                 trap = Signals.onStop(this::signalled);
             }
             stopSubscription = Flux.from(options.stop()).take(1).then().subscribe(
                     x -> { }, e -> requestStop(), this::requestStop);
-            for (Metadata m : header(p.runtime())) {
+            for (Metadata m : header(parent)) {
                 queue.offer(m);
             }
             long now = clock.getAsLong();
             startNanos = now;
-            p.start(now);
-            if (config.mode.hasMemory()) {
-                p.readMemory();
+            for (ProcessSampler p : processes) {
+                start(p, now);
             }
+            nextRefresh = now + REFRESH_NANOS;
             if (options.exposure() != null) {
                 exposureDeadline = now + options.exposure().toNanos();
             }
@@ -170,6 +198,74 @@ public final class SamplingRun implements Sampler.Run {
         }
     }
 
+    private void start(ProcessSampler p, long now) {
+        p.start(now);
+        if (config.mode.hasMemory()) {
+            p.readMemory();
+        }
+    }
+
+    /**
+     * Children mode: samples every Python descendant of the root not sampled yet, with a single attempt each (a
+     * process that is not Python yet, or no longer, is tried again at the next refresh). At start-up with a parent
+     * that is not Python, the children get a few refreshes' time to appear.
+     */
+    private void findChildren() {
+        long until = System.nanoTime() + (processes.isEmpty() && parentNotPython ? REFRESH_NANOS : 0);
+        do {
+            for (int pid : tree.descendants(root.pid())) {
+                if (tracked(pid)) {
+                    continue;
+                }
+                try {
+                    ProcessSampler child = ProcessSampler.open(Target.attach(pid), true, Duration.ZERO, true);
+                    if (attached) {
+                        start(child, clock.getAsLong());
+                    }
+                    processes.add(child);
+                    counters.processes++;
+                    added.add(new Sampler.ProcessInfo(pid, child.runtime(), true));
+                } catch (SamplerException notYet) {
+                    // not Python (yet): tried again at the next refresh
+                }
+            }
+            if (processes.isEmpty() && System.nanoTime() < until) {
+                pause(10);
+            }
+        } while (processes.isEmpty() && System.nanoTime() < until);
+        if (attached) {
+            publishProcesses();
+        }
+    }
+
+    private boolean tracked(int pid) {
+        for (ProcessSampler p : processes) {
+            if (p.pid() == pid) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the root process has ended: spawned and exited, or attached and gone (a zombie included). */
+    private boolean rootGone() {
+        if (root.spawned()) {
+            return !root.childAlive();
+        }
+        if (rootTasks == null) {
+            rootTasks = new ProcTasks(root.pid());
+        }
+        return rootTasks.processGone();
+    }
+
     private void tick() {
         if (closed) {
             return;
@@ -179,7 +275,11 @@ public final class SamplingRun implements Sampler.Run {
             return;
         }
         long now = clock.getAsLong();
-        if (stopRequested || now >= exposureDeadline || processes.isEmpty()) {
+        if (options.children() && now >= nextRefresh) {
+            nextRefresh = now + REFRESH_NANOS;
+            findChildren();
+        }
+        if (stopRequested || now >= exposureDeadline || processes.isEmpty() && !liveRoot()) {
             finish();
             return;
         }
@@ -195,7 +295,7 @@ public final class SamplingRun implements Sampler.Run {
                 }
             }
             lastPassSamples = Math.max(0, queue.size() - before);
-            if (processes.isEmpty()) {
+            if (processes.isEmpty() && !liveRoot()) {
                 finish();
                 return;
             }
@@ -207,6 +307,14 @@ public final class SamplingRun implements Sampler.Run {
         if (!queue.offer(s)) {
             counters.lateTicks++; // cannot happen while the room check holds; counted rather than lost silently
         }
+    }
+
+    /**
+     * Whether a root that is not sampled (children mode, not Python) still runs: it may start more Python children,
+     * so the run goes on while it lives.
+     */
+    private boolean liveRoot() {
+        return parentNotPython && !rootGone();
     }
 
     /** The next tick at the next absolute deadline; deadlines a pass overran are skipped and counted. */
@@ -267,6 +375,12 @@ public final class SamplingRun implements Sampler.Run {
             p.close();
         }
         processes.clear();
+        if (root != null) {
+            root.close(); // a spawned parent that was not sampled itself is terminated and reaped too
+        }
+        if (rootTasks != null) {
+            rootTasks.close();
+        }
         if (trap != null) {
             trap.close();
             trap = null;
@@ -276,18 +390,24 @@ public final class SamplingRun implements Sampler.Run {
         }
     }
 
+    /** Adds the processes not published yet to {@link #processes()}, which lists every process ever sampled. */
     private void publishProcesses() {
-        List<Sampler.ProcessInfo> info = new ArrayList<>(processes.size());
         for (ProcessSampler p : processes) {
-            info.add(new Sampler.ProcessInfo(p.pid(), p.runtime(), p.child()));
+            boolean known = false;
+            for (Sampler.ProcessInfo i : seen) {
+                known |= i.pid() == p.pid();
+            }
+            if (!known) {
+                seen.add(new Sampler.ProcessInfo(p.pid(), p.runtime(), p.child()));
+            }
         }
-        processInfo = List.copyOf(info);
+        processInfo = List.copyOf(seen);
     }
 
-    /** The header metadata in Austin's order (spec A.3). */
+    /** The header metadata in Austin's order (spec A.3); {@code runtime} is null for a parent that is not Python. */
     private List<Metadata> header(PythonRuntime runtime) {
         List<Metadata> out = new ArrayList<>(7);
-        if (options.pipe() && options.children()) {
+        if (options.pipe() && options.children() && runtime != null) {
             out.add(new Metadata("python", runtime.version()));
         }
         out.add(new Metadata("austin", SamplerOptions.AUSTIN_FORMAT_VERSION));
@@ -299,7 +419,7 @@ public final class SamplingRun implements Sampler.Run {
         if (options.children()) {
             out.add(new Metadata("multiprocess", "on"));
         }
-        if (options.pipe() && !options.children()) {
+        if (options.pipe() && !options.children() && runtime != null) {
             out.add(new Metadata("python", runtime.version()));
         }
         return out;
@@ -383,7 +503,13 @@ public final class SamplingRun implements Sampler.Run {
         }
         if (attached && !attachNotified) {
             attachNotified = true;
-            onAttach.accept(this);
+            added.clear(); // the children found at start-up are in processes() already
+            listener.attached(this);
+        }
+        if (attachNotified) {
+            for (Sampler.ProcessInfo p = added.poll(); p != null; p = added.poll()) {
+                listener.processAdded(this, p);
+            }
         }
         long demand = sink.requestedFromDownstream();
         while (demand > 0) {
@@ -417,8 +543,12 @@ public final class SamplingRun implements Sampler.Run {
 
     @Override
     public PythonRuntime runtime() {
-        List<Sampler.ProcessInfo> info = processInfo;
-        return info.isEmpty() ? null : info.get(0).runtime();
+        for (Sampler.ProcessInfo p : processInfo) {
+            if (p.pid() == mainPid) {
+                return p.runtime();
+            }
+        }
+        return null;
     }
 
     @Override

@@ -2,11 +2,11 @@ package io.austin.sampler.internal;
 
 import io.austin.sampler.SamplerException;
 import io.austin.sampler.SamplerException.Reason;
+import io.austin.sampler.internal.linux.ProcPath;
 import io.austin.sampler.internal.linux.Signals;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +30,7 @@ public final class Target implements AutoCloseable {
      *                          no such process
      */
     public static Target attach(int pid) {
-        if (pid <= 0 || !Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
+        if (pid <= 0 || !Files.isDirectory(ProcPath.SYSTEM.process(pid))) {
             throw new SamplerException(Reason.CANNOT_ATTACH,
                     "Cannot attach to the given process: there is no process with PID " + pid);
         }

@@ -5,7 +5,7 @@ import io.austin.sampler.internal.linux.ProcTasks;
 import io.austin.sampler.internal.linux.ProcessVmMemory;
 import io.austin.sampler.internal.linux.PythonLocator;
 import io.austin.sampler.internal.python.Layouts;
-import io.austin.sampler.internal.python.StackWalker;
+import io.austin.sampler.internal.python.InterpreterWalker;
 
 /**
  * Loads and initialises, before a target is started, everything that stands between its start and the first sample:
@@ -30,7 +30,7 @@ final class Warmup {
             Layouts.versions();
             try (RemoteMemory m = ProcessVmMemory.open(self)) {
                 // The walker's classes and buffers, run once over memory that has no Python in it.
-                StackWalker.create(m, 3, 12, 0x1000, 0, self).walk();
+                InterpreterWalker.create(m, 3, 12, 0x1000, 0, self).walk();
             }
             try {
                 PythonLocator.locate(self, null);

@@ -26,7 +26,7 @@ public class WalkerBenchmark {
     @Param({"10", "100"})
     public int depth;
 
-    private StackWalker walker;
+    private InterpreterWalker walker;
 
     @Setup
     public void setUp() {

@@ -90,7 +90,7 @@ public final class ProcMaps {
      * @throws SamplerException NO_SUCH_PROCESS if the process is gone, PERMISSION if the file may not be read
      */
     public static ProcMaps read(final int pid) {
-        final Path file = Path.of("/proc", Integer.toString(pid), "maps");
+        final Path file = ProcPath.SYSTEM.of(pid, "maps");
         final byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -102,7 +102,7 @@ public final class ProcMaps {
                     e);
         } catch (final IOException e) {
             // ESRCH surfaces as a generic IOException when the process exits while the file is read.
-            if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
+            if (!Files.isDirectory(ProcPath.SYSTEM.process(pid))) {
                 throw new SamplerException(SamplerException.Reason.NO_SUCH_PROCESS, "No process with PID " + pid, e);
             }
             throw new SamplerException(SamplerException.Reason.CANNOT_ATTACH,

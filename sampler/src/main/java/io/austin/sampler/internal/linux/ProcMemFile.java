@@ -44,7 +44,7 @@ public final class ProcMemFile implements RemoteMemory {
      * @throws SamplerException NO_SUCH_PROCESS if there is no such process, PERMISSION if access is denied
      */
     public static ProcMemFile open(final int pid) {
-        final Path path = Path.of("/proc", Integer.toString(pid), "mem");
+        final Path path = ProcPath.SYSTEM.of(pid, "mem");
         try {
             return new ProcMemFile(pid, path, FileChannel.open(path, StandardOpenOption.READ));
         } catch (final NoSuchFileException e) {

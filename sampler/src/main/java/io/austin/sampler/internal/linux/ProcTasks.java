@@ -27,7 +27,7 @@ public final class ProcTasks implements AutoCloseable {
     public static final char UNKNOWN_STATE = '?';
 
     private static final int BUFFER = 256;
-    private static final byte[] PROC = "/proc/".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PROC = ProcPath.SYSTEM.prefix().getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TASK = "/task/".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STAT = "/stat".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STATM = "/statm".getBytes(StandardCharsets.US_ASCII);
@@ -91,7 +91,7 @@ public final class ProcTasks implements AutoCloseable {
      * @throws SamplerException NO_SUCH_PROCESS if the process is gone, PERMISSION if the list may not be read
      */
     public int[] threadIds() {
-        final Path dir = Path.of("/proc", Integer.toString(pid), "task");
+        final Path dir = ProcPath.SYSTEM.of(pid, "task");
         int[] ids = new int[16];
         int n = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -136,7 +136,7 @@ public final class ProcTasks implements AutoCloseable {
             path.setByte(at, (byte) 0);
             n = readNative(path);
         } else {
-            n = readJava(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(tid), "stat"));
+            n = readJava(ProcPath.SYSTEM.task(pid, tid, "stat"));
         }
         return parseState(bytes, n);
     }
@@ -148,7 +148,7 @@ public final class ProcTasks implements AutoCloseable {
      */
     public boolean processGone() {
         ensureOpen();
-        final int n = nativeIo ? readNative(statPath) : readJava(Path.of("/proc", Integer.toString(pid), "stat"));
+        final int n = nativeIo ? readNative(statPath) : readJava(ProcPath.SYSTEM.of(pid, "stat"));
         if (n <= 0) {
             return true;
         }
@@ -168,7 +168,7 @@ public final class ProcTasks implements AutoCloseable {
      */
     public long residentBytes() {
         ensureOpen();
-        final int n = nativeIo ? readNative(statmPath) : readJava(Path.of("/proc", Integer.toString(pid), "statm"));
+        final int n = nativeIo ? readNative(statmPath) : readJava(ProcPath.SYSTEM.of(pid, "statm"));
         final long pages = parseSecondField(bytes, n);
         return pages < 0 ? -1 : pages * pageSize;
     }
@@ -309,7 +309,7 @@ public final class ProcTasks implements AutoCloseable {
     /** The {@code MemTotal} value of {@code /proc/meminfo} in KiB, or -1. */
     static long memTotalKiB() {
         try {
-            for (final String line : Files.readAllLines(Path.of("/proc/meminfo"), StandardCharsets.US_ASCII)) {
+            for (final String line : Files.readAllLines(ProcPath.SYSTEM.system("meminfo"), StandardCharsets.US_ASCII)) {
                 if (line.startsWith("MemTotal:")) {
                     long v = 0;
                     boolean any = false;

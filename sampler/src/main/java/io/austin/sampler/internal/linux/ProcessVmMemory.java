@@ -60,7 +60,7 @@ public final class ProcessVmMemory implements RemoteMemory {
             throw new SamplerException(SamplerException.Reason.CANNOT_ATTACH,
                     "process_vm_readv is unavailable: " + LibC.loadFailure(), LibC.loadFailure());
         }
-        if (pid <= 0 || !Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) {
+        if (pid <= 0 || !Files.isDirectory(ProcPath.SYSTEM.process(pid))) {
             throw new SamplerException(SamplerException.Reason.NO_SUCH_PROCESS, "No process with PID " + pid);
         }
         final ProcMaps maps = ProcMaps.read(pid);

@@ -375,7 +375,7 @@ public final class PythonLocator {
     }
 
     private static Path procDir(final int pid) {
-        return Path.of("/proc", Integer.toString(pid));
+        return ProcPath.SYSTEM.process(pid);
     }
 
     private static String basename(final String path) {

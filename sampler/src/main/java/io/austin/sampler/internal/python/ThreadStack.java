@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.RandomAccess;
 
 /**
- * One thread's stack from one pass of a {@link StackWalker}. Owned and reused by the walker: valid until the next
- * {@link StackWalker#walk()}; copy what must outlive it. The frame references themselves are immutable and may be
+ * One thread's stack from one pass of a {@link InterpreterWalker}. Owned and reused by the walker: valid until the next
+ * {@link InterpreterWalker#walk()}; copy what must outlive it. The frame references themselves are immutable and may be
  * kept.
  */
 public final class ThreadStack {

@@ -1,8 +1,8 @@
 /**
  * Reading CPython 3.8–3.14 stacks from outside the process, independent of how memory is read.
  *
- * <p>Entry point: {@link io.austin.sampler.internal.python.StackWalker#create StackWalker.create(memory, major, minor,
- * runtimeAddress, codeTypeAddress, pid)}; then {@link io.austin.sampler.internal.python.StackWalker#walk()} once per sample.
+ * <p>Entry point: {@link io.austin.sampler.internal.python.InterpreterWalker#create InterpreterWalker.create(memory, major, minor,
+ * runtimeAddress, codeTypeAddress, pid)}; then {@link io.austin.sampler.internal.python.InterpreterWalker#walk()} once per sample.
  * The {@link io.austin.sampler.internal.python.WalkResult} lists every {@link io.austin.sampler.internal.python.ThreadStack} (interpreter
  * id, native TID, frames root first as {@link io.austin.formats.FrameRef}s with Austin's keys, invalid flag, GIL and GC
  * hints). Layouts come from the bundled {@code offsets.json} ({@link io.austin.sampler.internal.python.Layouts}) and, from 3.13,

@@ -29,7 +29,7 @@ class DebugOffsetsTest {
     void tableBlockGivesNoDifferences() {
         for (int minor = 13; minor <= 14; minor++) {
             SyntheticPython py = new SyntheticPython(3, minor);
-            StackWalker w = py.walker();
+            InterpreterWalker w = py.walker();
             assertTrue(w.layout().fromDebugBlock());
             assertEquals(List.of(), w.layoutDifferences());
             assertEquals(minor == 13 ? 7600 : 7600, w.layout().isGcCollecting);
@@ -44,7 +44,7 @@ class DebugOffsetsTest {
         py.mem.putLong(py.runtime + pos, 75);
         long gcPos = Layouts.debugOffsetsTable(3, 14).path("gc.collecting").asLong();
         py.mem.putLong(py.runtime + gcPos, 200);
-        StackWalker w = py.walker();
+        InterpreterWalker w = py.walker();
         assertEquals(75, w.layout().frOwner);
         assertEquals(7408 + 200, w.layout().isGcCollecting);
         assertTrue(w.layoutDifferences().contains(new LayoutDifference("interpreter_frame.owner", 74, 75)),
@@ -65,7 +65,7 @@ class DebugOffsetsTest {
 
         SyntheticPython version = new SyntheticPython(3, 14);
         assertThrows(UnsupportedPythonException.class,
-                () -> StackWalker.create(version.mem, 3, 13, version.runtime, 0, 1));
+                () -> InterpreterWalker.create(version.mem, 3, 13, version.runtime, 0, 1));
 
         SyntheticPython garbage = new SyntheticPython(3, 13);
         long pos = Layouts.debugOffsetsTable(3, 13).path("thread_state.next").asLong();
@@ -73,7 +73,7 @@ class DebugOffsetsTest {
         assertThrows(UnsupportedPythonException.class, garbage::walker);
 
         assertThrows(UnsupportedPythonException.class,
-                () -> StackWalker.create(new FakeMemory(), 3, 13, 0x5500_0000_0000L, 0, 1));
+                () -> InterpreterWalker.create(new FakeMemory(), 3, 13, 0x5500_0000_0000L, 0, 1));
         assertThrows(UnsupportedPythonException.class, () -> Layouts.forVersion(3, 7));
     }
 

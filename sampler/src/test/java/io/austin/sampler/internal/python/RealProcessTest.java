@@ -112,9 +112,9 @@ class RealProcessTest {
             return Integer.parseInt(facts.get("PID"));
         }
 
-        StackWalker walker(RemoteMemory mem) {
+        InterpreterWalker walker(RemoteMemory mem) {
             String[] v = facts.get("VERSION").split(" ");
-            return StackWalker.create(mem, Integer.parseInt(v[0]), Integer.parseInt(v[1]), hex("RUNTIME"),
+            return InterpreterWalker.create(mem, Integer.parseInt(v[0]), Integer.parseInt(v[1]), hex("RUNTIME"),
                     hex("CODETYPE"), pid());
         }
 
@@ -150,7 +150,7 @@ class RealProcessTest {
     }
 
     /** Walks until every expected stack is seen (threads may still be settling into their sleeps). */
-    static Map<String, String> match(StackWalker w, Map<Long, String> expected) throws InterruptedException {
+    static Map<String, String> match(InterpreterWalker w, Map<Long, String> expected) throws InterruptedException {
         Map<String, String> seen = new HashMap<>();
         for (int attempt = 0; attempt < 100; attempt++) {
             WalkResult r = w.walk();
@@ -177,7 +177,7 @@ class RealProcessTest {
         try (Target t = new Target(python, "full"); ProcessVmMemory mem = ProcessVmMemory.open((int) t.process.pid())) {
             t.awaitReady();
             assertEquals(t.process.pid(), t.pid());
-            StackWalker w = t.walker(mem);
+            InterpreterWalker w = t.walker(mem);
             System.out.println("[walker] " + python + " " + w + " differences=" + w.layoutDifferences());
             Map<Long, String> expected = new HashMap<>();
             Map<Long, String> positions = new HashMap<>();
@@ -253,7 +253,7 @@ class RealProcessTest {
             try (Target t = new Target(python, "depth", Integer.toString(depth));
                     ProcessVmMemory mem = ProcessVmMemory.open((int) t.process.pid())) {
                 t.awaitReady();
-                StackWalker w = t.walker(mem);
+                InterpreterWalker w = t.walker(mem);
                 String[] p = t.stacks.get(0).split(" ");
                 Map<String, String> seen = match(w, Map.of(Long.parseLong(p[1]), p[2]));
                 assertEquals(p[2], seen.get(p[1]));
@@ -274,7 +274,7 @@ class RealProcessTest {
         try (Target t = new Target(python, "busy"); ProcessVmMemory mem = ProcessVmMemory.open((int) t.process.pid())) {
             t.awaitReady();
             long busy = Long.parseLong(t.facts.get("BUSY"));
-            StackWalker w = t.walker(mem);
+            InterpreterWalker w = t.walker(mem);
             int passes = 400;
             int gc = 0;
             int busyHolds = 0;
@@ -306,7 +306,7 @@ class RealProcessTest {
         assumeTrue(Files.isExecutable(Path.of(python)), python + " not installed");
         try (Target t = new Target(python, "churn"); ProcessVmMemory mem = ProcessVmMemory.open((int) t.process.pid())) {
             t.awaitReady();
-            StackWalker w = t.walker(mem);
+            InterpreterWalker w = t.walker(mem);
             int passes = 3000;
             int invalid = 0;
             int churning = 0;
@@ -332,8 +332,8 @@ class RealProcessTest {
             }
             System.out.printf("[walker] %s churn: %d passes, %d valid stacks (%d not rooted in _bootstrap),"
                     + " %d invalid, %.2f calls/pass, unexpected=%d%n", python, passes, churning, truncated, invalid,
-                    calls / (double) passes, w.unexpected);
-            assertEquals(0, w.unexpected);
+                    calls / (double) passes, w.unexpectedErrors());
+            assertEquals(0, w.unexpectedErrors());
             assertTrue(invalid < passes / 10, invalid + " invalid stacks");
             assertTrue(truncated < passes / 10, truncated + " truncated stacks");
         }
@@ -342,7 +342,7 @@ class RealProcessTest {
     record Stats(double calls, double wallUs, double cpuUs) {
     }
 
-    static Stats measure(StackWalker w, RemoteMemory mem, int passes) {
+    static Stats measure(InterpreterWalker w, RemoteMemory mem, int passes) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         for (int i = 0; i < passes; i++) {
             w.walk();

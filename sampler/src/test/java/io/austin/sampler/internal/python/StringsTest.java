@@ -15,7 +15,7 @@ class StringsTest {
     @MethodSource("io.austin.sampler.internal.python.SyntheticWalkTest#versions")
     void everyRepresentation(String v) {
         SyntheticPython py = SyntheticWalkTest.python(v);
-        StackWalker w = py.walker();
+        InterpreterWalker w = py.walker();
         for (String s : List.of("", "plain.py", "ünïcode", "函数", "𝔘nicode 😀", "x".repeat(4096))) {
             assertEquals(s, w.readString(py.str(s)), "compact " + s);
             assertEquals(s, w.readString(py.legacyStr(s)), "legacy " + s);
@@ -28,7 +28,7 @@ class StringsTest {
     @MethodSource("io.austin.sampler.internal.python.SyntheticWalkTest#versions")
     void implausibleStringsAreRejected(String v) {
         SyntheticPython py = SyntheticWalkTest.python(v);
-        StackWalker w = py.walker();
+        InterpreterWalker w = py.walker();
         assertNull(w.readString(py.str("x".repeat(4097))), "over the length cap");
         long s = py.str("abc");
         py.writeStrHeader(s, 3, 0, true, false); // kind 0: a never-readied wide string
@@ -53,11 +53,11 @@ class StringsTest {
     @MethodSource("io.austin.sampler.internal.python.SyntheticWalkTest#versions")
     void bytesObjects(String v) {
         SyntheticPython py = SyntheticWalkTest.python(v);
-        StackWalker w = py.walker();
+        InterpreterWalker w = py.walker();
         assertArrayEquals(new byte[] {1, 2, 3}, w.readBytes(py.bytes(new byte[] {1, 2, 3})));
         assertArrayEquals(new byte[0], w.readBytes(py.bytes(new byte[0])));
         long big = py.bytes(new byte[8]);
-        py.mem.putLong(big + py.lay.bytesSize, StackWalker.MAX_TABLE + 1L);
+        py.mem.putLong(big + py.lay.bytesSize, RemoteObjects.MAX_TABLE + 1L);
         assertNull(w.readBytes(big));
         py.mem.putLong(big + py.lay.bytesSize, 4096); // larger than the object: unreadable
         assertNull(w.readBytes(big));
@@ -85,7 +85,7 @@ class StringsTest {
             py.mem.putInt(pthread + 720, 0);
             py.mem.putInt(pthread + 736, tid);
         }
-        StackWalker w = py.walker();
+        InterpreterWalker w = py.walker();
         WalkResult r = w.walk();
         assertEquals(736, w.pthreadTidOffset());
         assertEquals(4321, r.thread(0).nativeThreadId());

@@ -345,7 +345,7 @@ final class SyntheticPython {
         return addr;
     }
 
-    StackWalker walker() {
-        return StackWalker.create(mem, major, minor, runtime, codeType, PID);
+    InterpreterWalker walker() {
+        return InterpreterWalker.create(mem, major, minor, runtime, codeType, PID);
     }
 }

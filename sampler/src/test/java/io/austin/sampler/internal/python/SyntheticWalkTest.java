@@ -60,7 +60,7 @@ class SyntheticWalkTest {
         py.holdGil(interp, worker);
         py.gcCollecting(interp);
 
-        StackWalker w = py.walker();
+        InterpreterWalker w = py.walker();
         WalkResult r = w.walk();
         assertTrue(r.complete(), r.toString());
         assertEquals(1, r.interpreterCount());
@@ -163,8 +163,8 @@ class SyntheticWalkTest {
             frames.add(new SyntheticPython.F(rec, 2, i == 50 && py.lay.frOwner >= 0 ? 1 : 0));
         }
         py.stack(ts, frames, 40);
-        StackWalker w = py.walker();
-        w.prefetch = false;
+        InterpreterWalker w = py.walker();
+        w.setPrefetch(false);
         w.walk();
         WalkResult r = w.walk();
         ThreadStack t = r.thread(0);
@@ -180,7 +180,7 @@ class SyntheticWalkTest {
         }
         // With prefetching, a steady stack costs one batched read, plus here the failing window attempt for the
         // generator frame.
-        w.prefetch = true;
+        w.setPrefetch(true);
         w.walk();
         r = w.walk();
         assertEquals(100, r.thread(0).depth());
@@ -196,7 +196,7 @@ class SyntheticWalkTest {
         long ts = py.thread(interp, SyntheticPython.PID);
         long c = py.code("old.py", "old", 1, 2, 2, 2, 0, 1);
         py.stack(ts, List.of(SyntheticPython.F.of(c, 2)), 64);
-        StackWalker w = py.walker();
+        InterpreterWalker w = py.walker();
         assertEquals("old.py:old:2;", describe(w.walk().thread(0)));
         // The code object dies and a new one is allocated at the same address.
         py.mem.putLong(c + py.lay.coScope, py.str("new"));
@@ -238,7 +238,7 @@ class SyntheticWalkTest {
         long d = py.code("c.py", "leaf", 1, 2, 9, 9, 0, 1);
         long[] fr = py.stack(ts, List.of(SyntheticPython.F.of(c, 2), SyntheticPython.F.of(d, 2)), 64);
         py.mem.putLong(fr[1] + py.lay.frPrevious, fr[1]);
-        StackWalker w = py.walker();
+        InterpreterWalker w = py.walker();
         ThreadStack t = w.walk().thread(0);
         assertTrue(t.invalid());
         assertEquals("c.py:leaf:9;", describe(t));
@@ -261,7 +261,7 @@ class SyntheticWalkTest {
         long scope = py.mem.at(badKind + py.lay.coScope).getLong(0);
         py.writeStrHeader(scope, 3, 3, true, false); // kind 3 does not exist
         py.stack(ts, List.of(SyntheticPython.F.of(good, 2), SyntheticPython.F.of(badKind, 2)), 64);
-        StackWalker w = py.walker();
+        InterpreterWalker w = py.walker();
         ThreadStack t = w.walk().thread(0);
         assertTrue(t.invalid());
         assertEquals(0, t.depth());
@@ -300,7 +300,7 @@ class SyntheticWalkTest {
         long ts = py.thread(interp, SyntheticPython.PID);
         long c = py.code("c.py", "f", 1, 2, 2, 2, 0, 1);
         py.stack(ts, List.of(SyntheticPython.F.of(c, 2)), 64);
-        StackWalker w = StackWalker.create(py.mem, py.major, py.minor, py.runtime, 0, SyntheticPython.PID);
+        InterpreterWalker w = InterpreterWalker.create(py.mem, py.major, py.minor, py.runtime, 0, SyntheticPython.PID);
         assertEquals("c.py:f:2;", describe(w.walk().thread(0)));
         assertEquals(py.codeType, w.codeTypeAddress());
     }
@@ -316,7 +316,7 @@ class SyntheticWalkTest {
         py.stack(a, List.of(SyntheticPython.F.of(c, 2)), 64);
         py.stack(b, List.of(SyntheticPython.F.of(c, 2)), 64);
         py.mem.putLong(a + py.lay.tsNext, b); // a -> b -> a -> ...
-        StackWalker w = py.walker();
+        InterpreterWalker w = py.walker();
         WalkResult r = assertTimeoutPreemptively(Duration.ofSeconds(5), w::walk);
         assertFalse(r.complete());
         assertEquals(2, r.threadCount());
@@ -348,7 +348,7 @@ class SyntheticWalkTest {
         long ts = py.thread(interp, SyntheticPython.PID);
         long c = py.code("c.py", "f", 1, 2, 2, 2, 0, 1);
         long[] fr = py.stack(ts, List.of(SyntheticPython.F.of(c, 2), SyntheticPython.F.of(c, 2)), 64);
-        StackWalker w = py.walker();
+        InterpreterWalker w = py.walker();
         java.util.Random rnd = new java.util.Random(42);
         long[] targets = {fr[0], fr[1], c, ts, interp};
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
@@ -369,7 +369,7 @@ class SyntheticWalkTest {
                 w.walk();
             }
         });
-        assertEquals(0, w.unexpected, "passes ended by an unexpected exception");
+        assertEquals(0, w.unexpectedErrors(), "passes ended by an unexpected exception");
     }
 
     /** Chains longer than the depth cap, of real frames or of skipped shim frames, end the walk: invalid. */
@@ -385,10 +385,10 @@ class SyntheticWalkTest {
             frames.add(SyntheticPython.F.of(c, 2));
         }
         py.stack(ts, frames, 4096);
-        StackWalker w = py.walker();
+        InterpreterWalker w = py.walker();
         ThreadStack t = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> w.walk().thread(0));
         assertTrue(t.invalid());
-        assertEquals(StackWalker.MAX_DEPTH, t.depth());
+        assertEquals(ChainFrames.MAX_DEPTH, t.depth());
         if (py.lay.ownerSkipMask != 0) {
             frames.clear();
             frames.add(SyntheticPython.F.of(c, 2));
@@ -400,6 +400,6 @@ class SyntheticWalkTest {
             assertTrue(t.invalid());
             assertEquals(0, t.depth());
         }
-        assertEquals(0, w.unexpected);
+        assertEquals(0, w.unexpectedErrors());
     }
 }

@@ -29,7 +29,7 @@ class WalkerCostTest {
                 frames.add(SyntheticPython.F.of(rec, 4));
             }
             py.stack(ts, frames, 4096);
-            StackWalker w = py.walker();
+            InterpreterWalker w = py.walker();
             for (int i = 0; i < 20_000; i++) {
                 w.walk();
             }

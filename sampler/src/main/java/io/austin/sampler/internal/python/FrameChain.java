@@ -1,0 +1,13 @@
+package io.austin.sampler.internal.python;
+
+/** How a thread's frames are linked, by CPython version family: frame objects (3.8–3.10) or interpreter frames. */
+sealed interface FrameChain permits FrameObjectChain, InterpreterFrameChain {
+    /**
+     * Follows the chain from the leaf frame {@code frame}, filling {@code out}.
+     *
+     * @param chunk     the thread's data-stack chunk (3.11+), or 0
+     * @param preloaded a frame already read into the chain's buffer, or 0
+     * @return the frame count, or {@code -(count + 1)} when the chain could not be followed to its end
+     */
+    int collect(long frame, long chunk, long preloaded, ChainFrames out);
+}
