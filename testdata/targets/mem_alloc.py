@@ -1,5 +1,17 @@
-"""A memory target: grows the resident set in 4 MB steps and releases it again, three times over."""
+"""A memory target: grows the resident set in 4 MB steps and releases it again, three times over.
+
+With an argument it also measures itself for the tests: it holds the interpreter for 100 ms in `steady` before
+and after the work (so that a sampler reads the resident set then), and writes its own resident set size in bytes
+(from /proc/self/statm) after the first steady phase and before the last, as "first last", to that file.
+
+usage: mem_alloc.py [RSS_FILE]"""
+import sys
 import time
+
+
+def rss():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096
 
 
 def grow(blocks):
@@ -22,4 +34,19 @@ def run():
             time.sleep(0.005)
 
 
-run()
+def steady(seconds):
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        pass
+
+
+if len(sys.argv) > 1:
+    steady(0.1)
+    FIRST = rss()
+    run()
+    LAST = rss()
+    steady(0.1)
+    with open(sys.argv[1], "w") as out:
+        out.write("%d %d" % (FIRST, LAST))
+else:
+    run()

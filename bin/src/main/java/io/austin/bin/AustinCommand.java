@@ -123,6 +123,9 @@ public final class AustinCommand implements Callable<Integer> {
     @Option(names = {"-?", "--help"}, usageHelp = true, description = "Give this help list.")
     boolean help;
 
+    @Option(names = "--json", description = "With -w: print the stacks as one JSON document, for scripts.")
+    boolean json;
+
     @Option(names = "--usage", description = "Give a short usage message.")
     boolean usage;
 
@@ -167,11 +170,15 @@ public final class AustinCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("the -p option is incompatible with the command argument");
                 }
             }
-            if (children) {
-                throw new IllegalArgumentException("-C/--children is not implemented yet");
-            }
             if (where != null) {
-                throw new IllegalArgumentException("-w/--where is not implemented yet");
+                int wherePid = parsePid(where);
+                if (!command.isEmpty() || pid != null) {
+                    throw new IllegalArgumentException("-w takes a PID and no command or -p");
+                }
+                return where(wherePid, options);
+            }
+            if (json) {
+                throw new IllegalArgumentException("--json goes with -w");
             }
         } catch (IllegalArgumentException e) {
             throw usageError(e.getMessage());
@@ -186,10 +193,21 @@ public final class AustinCommand implements Callable<Integer> {
         ProfileEventWriter writer = binary ? new MojoWriter(buffered)
                 : new CollapsedWriter(buffered, CollapsedWriter.Layout.AUSTIN);
         AtomicReference<Sampler.Run> run = new AtomicReference<>();
+        Sampler.Listener listener = new Sampler.Listener() {
+            @Override
+            public void attached(Sampler.Run r) {
+                started(r, run);
+            }
+
+            @Override
+            public void processAdded(Sampler.Run r, Sampler.ProcessInfo p) {
+                child(p);
+            }
+        };
         try {
             Flux<ProfileEvent> events = attachPid >= 0
-                    ? Sampler.attach(attachPid, options, r -> started(r, run))
-                    : Sampler.spawn(command, options, r -> started(r, run));
+                    ? Sampler.attach(attachPid, options, listener)
+                    : Sampler.spawn(command, options, listener);
             events.as(StackEvents.write(() -> writer)).block();
         } catch (RuntimeException e) {
             closeQuietly(writer);
@@ -235,16 +253,75 @@ public final class AustinCommand implements Callable<Integer> {
 
     private void started(Sampler.Run r, AtomicReference<Sampler.Run> run) {
         run.set(r);
-        if (!pipe) {
+        if (pipe) {
+            // As Austin 3.7 does in pipe mode, children's versions go to stderr as metadata lines.
+            for (Sampler.ProcessInfo p : r.processes()) {
+                if (p.child()) {
+                    child(p);
+                }
+            }
+            return;
+        }
+        err.println();
+        err.println("austin " + Version.project() + " \u2014 sampling process " + r.pid() + " every "
+                + intervalText());
+        if (children) {
             err.println();
-            err.println("austin " + Version.project() + " \u2014 sampling process " + r.pid() + " every "
-                    + intervalText());
-            err.println("\uD83D\uDC0D Python version: " + r.runtime().version());
-            if (exposure != null) {
-                err.println("\uD83D\uDD51 Sampling for " + exposureText());
+            err.println("Parent process");
+        }
+        err.println(r.runtime() == null ? "\uD83D\uDC7D Not a Python process."
+                : "\uD83D\uDC0D Python version: " + r.runtime().version());
+        if (children) {
+            err.println();
+            err.println("Child processes");
+            for (Sampler.ProcessInfo p : r.processes()) {
+                if (p.child()) {
+                    child(p);
+                }
+            }
+        }
+        if (exposure != null) {
+            err.println("\uD83D\uDD51 Sampling for " + exposureText());
+        }
+        err.flush();
+    }
+
+    /** A child process found (children mode): its version, on stderr. */
+    private void child(Sampler.ProcessInfo p) {
+        if (pipe) {
+            err.println("# python: " + p.runtime().version());
+        } else {
+            err.println("\uD83D\uDC0D Python version: " + p.runtime().version() + " (process " + p.pid() + ")");
+        }
+        err.flush();
+    }
+
+    /** Where mode: one look at every thread, printed as Austin does (or as JSON), then exit 0. */
+    private int where(int wherePid, SamplerOptions options) throws ToolException {
+        Sampler.Snapshot snapshot;
+        try {
+            snapshot = Sampler.snapshot(wherePid, options).block();
+        } catch (SamplerException e) {
+            throw new ToolException(e.exitStatus(), e.getMessage(), e);
+        }
+        if (!pipe && !json) {
+            err.println();
+            for (Sampler.ProcessInfo p : snapshot.processes()) {
+                err.println("\uD83D\uDC0D Python version: " + p.runtime().version() + " (process " + p.pid() + ")");
             }
             err.flush();
         }
+        try {
+            if (json) {
+                WherePrinter.json(snapshot, stdout);
+            } else {
+                WherePrinter.text(snapshot, stdout);
+            }
+            stdout.flush();
+        } catch (IOException e) {
+            throw new ToolException(ExitCodes.IO_ERROR, "cannot write the output: " + reason(e), e);
+        }
+        return ExitCodes.OK;
     }
 
     private String intervalText() {

@@ -3,11 +3,13 @@ package io.austin.sampler;
 import io.austin.formats.Mode;
 import io.austin.formats.ProfileEvent;
 import io.austin.sampler.internal.SamplingRun;
+import io.austin.sampler.internal.Snapshots;
 import io.austin.sampler.internal.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The CPython stack sampler as a stream: attach to a running Python process, or spawn a command, and emit Austin's
@@ -75,6 +77,27 @@ public final class Sampler {
      * @param child   whether it was found as a descendant of the target (children mode)
      */
     public record ProcessInfo(int pid, PythonRuntime runtime, boolean child) {
+    }
+
+    /**
+     * One look at every thread of a process, as Austin's where mode shows it.
+     *
+     * @param processes the processes looked at, the target first (its Python descendants follow with children)
+     * @param samples   each thread's stack, root first, flagged {@link io.austin.formats.Sample#IDLE} when the thread
+     *                  was not on a CPU and {@link io.austin.formats.Sample#INVALID} when it could not be read whole;
+     *                  no metrics
+     */
+    public record Snapshot(List<ProcessInfo> processes, List<io.austin.formats.Sample> samples) {
+    }
+
+    /**
+     * Every thread's current stack of the running process {@code pid} (and of its Python descendants with
+     * {@link SamplerOptions#children()}): one pass, then detach. Emits the snapshot and completes, or errors with a
+     * {@link SamplerException} as {@link #attach} would. Runs on the subscribing thread; the target is only read.
+     */
+    public static Mono<Snapshot> snapshot(int pid, SamplerOptions options) {
+        Objects.requireNonNull(options, "options");
+        return Mono.fromCallable(() -> Snapshots.take(pid, options));
     }
 
     /**

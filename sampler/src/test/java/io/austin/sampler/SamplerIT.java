@@ -190,6 +190,45 @@ class SamplerIT {
         });
     }
 
+    /**
+     * The seam of children mode: one run samples the parent and two children from the start, and takes in a third
+     * child half a second later, each under its own pid, with one header and one footer.
+     */
+    @TestFactory
+    Stream<DynamicTest> oneRunSamplesSeveralProcessesAndTakesInANewOne() {
+        return Pythons.each(py -> {
+            java.nio.file.Path pids = java.nio.file.Files.createTempFile("pids", ".txt");
+            List<Long> addedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Integer> added = new java.util.concurrent.CopyOnWriteArrayList<>();
+            long t0 = System.nanoTime();
+            Sampler.Listener listener = new Sampler.Listener() {
+                @Override
+                public void attached(Sampler.Run run) {
+                }
+
+                @Override
+                public void processAdded(Sampler.Run run, Sampler.ProcessInfo p) {
+                    added.add(p.pid());
+                    addedAt.add((System.nanoTime() - t0) / 1_000_000);
+                }
+            };
+            List<ProfileEvent> events = Sampler.spawn(List.of(py.path().toString(), "-S",
+                    Pythons.target("children.py").toString(), pids.toString(), "1"),
+                    options().withChildren(true), listener).collectList().block(Duration.ofSeconds(60));
+            List<Integer> children = java.util.Arrays.stream(java.nio.file.Files.readString(pids).trim().split(" "))
+                    .map(Integer::valueOf).toList();
+            java.nio.file.Files.delete(pids);
+            assertEquals(children, added, "the three children, in the order they started");
+            assertTrue(addedAt.get(2) - addedAt.get(0) >= 300, "the third joined mid-run: " + addedAt);
+            java.util.Set<Long> sampled = samples(events).stream().map(x -> x.thread().pid())
+                    .collect(java.util.stream.Collectors.toSet());
+            assertEquals(4, sampled.size(), "parent and three children: " + sampled);
+            assertEquals(new Metadata("multiprocess", "on"), events.get(3));
+            assertEquals(1, events.stream().filter(e -> e instanceof Metadata m && m.key().equals("duration"))
+                    .count(), "one footer");
+        });
+    }
+
     @Test
     void notPythonEndsWithAustinsStatus() {
         SamplerException e = assertThrows(SamplerException.class, () -> Sampler.spawn(List.of("/bin/sleep", "5"),

@@ -263,6 +263,20 @@ final class ProcessSampler implements AutoCloseable {
         return true;
     }
 
+    /**
+     * One walk for a where-mode snapshot: every thread's stack with its idle flag (the kernel's state letter) and
+     * its invalid marker, no metrics.
+     */
+    void snapshot(Consumer<Sample> out) {
+        WalkResult r = walker.walk();
+        for (int i = 0, n = r.threadCount(); i < n; i++) {
+            ThreadStack t = r.thread(i);
+            ThreadState state = state(t);
+            int flags = (t.invalid() ? Sample.INVALID : 0) | (idle(t.nativeThreadId()) ? Sample.IDLE : 0);
+            out.accept(new Sample(state.key, frames(state, t), flags, 0, 0));
+        }
+    }
+
     private ThreadState state(ThreadStack t) {
         long tid = t.nativeThreadId();
         long iid = t.interpreterId();

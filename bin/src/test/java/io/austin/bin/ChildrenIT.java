@@ -1,0 +1,165 @@
+package io.austin.bin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.austin.formats.Fixtures;
+import io.austin.sampler.Pythons;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Children mode ({@code -C}) and where mode ({@code -w}) on real processes. */
+class ChildrenIT {
+    @TempDir
+    Path tmp;
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run austin(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]), out, err), args);
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Set<Long> pids(TextProfile p) {
+        return p.lines.stream().map(TextProfile.Line::pid).collect(Collectors.toSet());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyChildIsSampledAndTheRunOutlivesTheirExits() {
+        return Pythons.each(py -> {
+            Path pids = tmp.resolve("pids.txt");
+            Path out = tmp.resolve("children.austin");
+            Run r = austin("-C", "-P", "-i", "1ms", "-o", out.toString(), py.path().toString(), "-S",
+                    Fixtures.target("children.py").toString(), pids.toString(), "1");
+            assertEquals(0, r.status(), r.err());
+            TextProfile p = TextProfile.parse(Files.readString(out));
+            assertEquals("on", p.header.get("multiprocess"));
+            assertEquals("python", p.header.keySet().iterator().next(), "python first with -C (Austin's order)");
+            Set<Long> sampled = pids(p);
+            long[] children = Arrays.stream(Files.readString(pids).trim().split(" ")).mapToLong(Long::parseLong)
+                    .toArray();
+            for (long child : children) {
+                assertTrue(sampled.contains(child), "child " + child + " sampled; sampled " + sampled);
+                long work = p.lines.stream().filter(l -> l.pid() == child && l.scopes().contains("child_work"))
+                        .mapToLong(TextProfile.Line::first).sum();
+                assertTrue(work > 200_000, "child " + child + " computing: " + work + " us");
+            }
+            assertEquals(4, sampled.size(), "the parent and its three children: " + sampled);
+            assertTrue(p.lines.stream().anyMatch(l -> l.scopes().contains("parent_wait")), "the parent waits");
+            // The first two children end after 1 s, the late one half a second later: the run goes on for it.
+            long lateWork = p.lines.stream().filter(l -> l.pid() == children[2]
+                    && l.scopes().contains("child_work")).mapToLong(TextProfile.Line::first).sum();
+            assertTrue(lateWork > 800_000, "the late child is sampled to its end: " + lateWork + " us");
+            assertTrue(Long.parseLong(p.footer.get("duration")) > 1_400_000,
+                    "the run outlives the first children: " + p.footer);
+            assertEquals(3, r.err().lines().filter(l -> l.startsWith("# python: ")).count(),
+                    "pipe mode: the children's versions on stderr, as Austin 3.7: " + r.err());
+        });
+    }
+
+    @Test
+    void attachedChildrenModeAndANonPythonParent() throws Exception {
+        Pythons.Python py = Pythons.any();
+        Path pids = tmp.resolve("pids.txt");
+        String script = py.path() + " -S " + Fixtures.target("children.py") + " " + pids + " 1.5";
+        // A shell that is not Python runs the Python parent: -C finds the Python descendants under it.
+        Process shell = new ProcessBuilder("/bin/bash", "-c", script + "; sleep 0.2").start();
+        try {
+            Thread.sleep(300);
+            Run r = austin("-C", "-i", "1ms", "-t", "300", "-o", tmp.resolve("attach.austin").toString(), "-p",
+                    Long.toString(shell.pid()));
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.err().contains("Not a Python process"), "the shell is not Python: " + r.err());
+            TextProfile p = TextProfile.parse(Files.readString(tmp.resolve("attach.austin")));
+            assertFalse(p.header.containsKey("python"), "no python line for a parent that is not Python");
+            assertTrue(pids(p).size() >= 4, "the Python parent and its three children: " + pids(p));
+            assertFalse(pids(p).contains(shell.pid()), "the shell itself has no samples");
+        } finally {
+            shell.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aParentWithoutPythonChildrenIsStatus39() {
+        Run r = austin("-C", "-t", "500", "/bin/sleep", "1");
+        assertEquals(39, r.status(), r.err());
+        assertTrue(r.err().contains("Not a Python process"), r.err());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> whereShowsTheSleepingAndTheBusyThread() {
+        return Pythons.each(py -> {
+            Process target = new ProcessBuilder(py.path().toString(), "-S",
+                    Fixtures.target("busy_and_sleeping.py").toString(), "30").redirectErrorStream(true).start();
+            try {
+                assertTrue(new String(target.getInputStream().readNBytes(5), StandardCharsets.UTF_8)
+                        .startsWith("ready"));
+                Thread.sleep(100);
+                Run r = austin("-w", Long.toString(target.pid()));
+                assertEquals(0, r.status(), r.err());
+                String out = r.out();
+                assertTrue(out.startsWith("\n\n"), "two empty lines first");
+                assertTrue(out.contains("\uD83D\uDE80 Process \033[35;1m" + target.pid() + "\033[0m \uD83E\uDDF5 Thread "
+                        + "\033[34;1m0:" + target.pid() + "\033[0m\n\n"), "the busy main thread: " + out);
+                assertTrue(out.contains("\uD83D\uDCA4 Process"), "the sleeping thread: " + out);
+                assertTrue(out.contains("    \033[33;1msleeping\033[0m (\033[36;1m"
+                        + Fixtures.target("busy_and_sleeping.py") + "\033[0m:\033[32;1m"), out);
+                assertTrue(out.contains("\033[33;1mbusy\033[0m"), out);
+
+                Run json = austin("-w", Long.toString(target.pid()), "--json");
+                assertEquals(0, json.status(), json.err());
+                JsonNode doc = new ObjectMapper().readTree(json.out());
+                JsonNode threads = doc.get("processes").get(0).get("threads");
+                assertEquals(2, threads.size());
+                boolean sawIdle = false;
+                boolean sawBusy = false;
+                for (JsonNode t : threads) {
+                    String leaves = t.get("frames").toString();
+                    sawIdle |= t.get("idle").asBoolean() && leaves.contains("sleeping");
+                    sawBusy |= leaves.contains("busy");
+                }
+                assertTrue(sawIdle && sawBusy, json.out());
+                assertTrue(target.isAlive(), "where mode only reads");
+            } finally {
+                target.destroyForcibly().waitFor();
+            }
+        });
+    }
+
+    @Test
+    void whereWithChildrenMarksThem() throws Exception {
+        Pythons.Python py = Pythons.any();
+        Path pids = tmp.resolve("pids.txt");
+        Process parent = new ProcessBuilder(py.path().toString(), "-S", Fixtures.target("children.py").toString(),
+                pids.toString(), "3").start();
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!Files.exists(pids) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Run r = austin("-C", "-w", Long.toString(parent.pid()));
+            assertEquals(0, r.status(), r.err());
+            assertEquals(3, r.out().lines().filter(l -> l.contains("\uD83E\uDDD2 Process")).count(),
+                    "three child threads marked: " + r.out());
+        } finally {
+            parent.destroyForcibly().waitFor();
+        }
+    }
+}
