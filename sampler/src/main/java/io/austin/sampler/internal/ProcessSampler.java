@@ -49,6 +49,11 @@ final class ProcessSampler implements AutoCloseable {
     private long lastPassNanos;
     private long lastRss;
     private boolean gone;
+    /** Whether the process lives in another PID namespace: its threads' own ids are then mapped to ours. */
+    private boolean namespaced;
+    private final LongMap<Long> outerTids = new LongMap<>();
+    private long tidMapRefreshed;
+    private boolean tidMapRead;
 
     private ProcessSampler(Target target, boolean child, RemoteMemory memory, ProcTasks tasks, PythonRuntime runtime,
             InterpreterWalker walker) {
@@ -82,15 +87,19 @@ final class ProcessSampler implements AutoCloseable {
             } catch (SamplerException e) {
                 throw ended(target, e);
             }
+            procTasks = new ProcTasks(target.pid());
+            // In a PID namespace (a container) the target knows itself, and its threads, by other ids.
+            long[] ns = procTasks.namespaceIds(target.pid());
+            int innerPid = ns.length > 1 ? (int) ns[ns.length - 1] : target.pid();
             InterpreterWalker w;
             try {
                 w = InterpreterWalker.create(mem, rt.major(), rt.minor(), rt.runtimeAddress(), rt.codeTypeAddress(),
-                        target.pid());
+                        innerPid);
             } catch (UnsupportedPythonException e) {
                 throw new SamplerException(Reason.UNSUPPORTED_BUILD, e.getMessage(), e);
             }
-            procTasks = new ProcTasks(target.pid());
             ProcessSampler p = new ProcessSampler(target, child, mem, procTasks, rt, w);
+            p.namespaced = ns.length > 1;
             p.awaitInterpreter(deadline);
             return p;
         } catch (RuntimeException e) {
@@ -229,7 +238,7 @@ final class ProcessSampler implements AutoCloseable {
             ThreadStack t = r.thread(i);
             boolean idle = false;
             if (mode == Mode.CPU || mode == Mode.FULL) {
-                idle = !tasks.isRunning((int) t.nativeThreadId());
+                idle = !tasks.isRunning((int) outerTid(t.nativeThreadId()));
                 if (idle && mode == Mode.CPU) {
                     continue;
                 }
@@ -272,13 +281,38 @@ final class ProcessSampler implements AutoCloseable {
         for (int i = 0, n = r.threadCount(); i < n; i++) {
             ThreadStack t = r.thread(i);
             ThreadState state = state(t);
-            int flags = (t.invalid() ? Sample.INVALID : 0) | (idle(t.nativeThreadId()) ? Sample.IDLE : 0);
+            int flags = (t.invalid() ? Sample.INVALID : 0) | (idle(outerTid(t.nativeThreadId())) ? Sample.IDLE : 0);
             out.accept(new Sample(state.key, frames(state, t), flags, 0, 0));
         }
     }
 
+    /**
+     * The thread's id as this side sees it: in a container the thread state holds its id in the container's PID
+     * namespace, which is mapped through the {@code NSpid} of each task (refreshed at most every 100 ms).
+     */
+    private long outerTid(long inner) {
+        if (!namespaced) {
+            return inner;
+        }
+        Long outer = outerTids.get(inner);
+        long now = System.nanoTime();
+        if (outer == null && (!tidMapRead || now - tidMapRefreshed > 100_000_000L)) {
+            tidMapRead = true;
+            tidMapRefreshed = now;
+            outerTids.clear();
+            for (int tid : tasks.threadIds()) {
+                long[] ids = tasks.namespaceIds(tid);
+                if (ids.length > 1) {
+                    outerTids.put(ids[ids.length - 1], ids[0]);
+                }
+            }
+            outer = outerTids.get(inner);
+        }
+        return outer != null ? outer : inner;
+    }
+
     private ThreadState state(ThreadStack t) {
-        long tid = t.nativeThreadId();
+        long tid = outerTid(t.nativeThreadId());
         long iid = t.interpreterId();
         long key = tid ^ (iid << 48);
         ThreadState s = threads.get(key);

@@ -280,6 +280,32 @@ public final class ProcTasks implements AutoCloseable {
         return v > Integer.MAX_VALUE ? -1 : (int) v;
     }
 
+    /**
+     * The ids a task has in each PID namespace it belongs to, from the {@code NSpid} line of its {@code status}: the
+     * first as seen here, the last as the task sees itself. One entry outside a container.
+     *
+     * @param tid the task (a process's main thread has the process id)
+     * @return the ids, outermost first; empty when they cannot be read
+     */
+    public long[] namespaceIds(final int tid) {
+        try {
+            for (final String line : Files.readAllLines(ProcPath.SYSTEM.task(pid, tid, "status"),
+                    StandardCharsets.US_ASCII)) {
+                if (line.startsWith("NSpid:")) {
+                    final String[] f = line.substring(6).trim().split("\\s+");
+                    final long[] ids = new long[f.length];
+                    for (int i = 0; i < f.length; i++) {
+                        ids[i] = Long.parseLong(f[i]);
+                    }
+                    return ids;
+                }
+            }
+        } catch (final IOException | NumberFormatException e) {
+            return new long[0];
+        }
+        return new long[0];
+    }
+
     /** The system's page size in bytes ({@code sysconf(_SC_PAGESIZE)}; 4096 without JNA). */
     public static long pageSize() {
         if (LibC.available()) {
