@@ -10,6 +10,7 @@ import io.austin.sampler.Sampler;
 import io.austin.sampler.SamplerException;
 import io.austin.sampler.SamplerOptions;
 import io.austin.sampler.SamplerStats;
+import io.austin.sampler.SystemLog;
 import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
@@ -184,9 +185,10 @@ public final class AustinCommand implements Callable<Integer> {
             throw usageError(e.getMessage());
         }
         if (attachPid < 0 && command.isEmpty()) {
-            throw new ToolException(NO_COMMAND_STATUS,
-                    "I need either a command to run or a PID to attach to (see --help)", null);
+            throw logged(new ToolException(NO_COMMAND_STATUS,
+                    "I need either a command to run or a PID to attach to (see --help)", null));
         }
+        logStart(options);
         OutputStream sink = openOutput();
         OutputStream buffered = new BufferedOutputStream(sink, 1 << 16);
         // MOJO's header is written before the target starts, as Austin does.
@@ -213,14 +215,20 @@ public final class AustinCommand implements Callable<Integer> {
             closeQuietly(writer);
             Throwable cause = reactor.core.Exceptions.unwrap(e);
             if (cause instanceof SamplerException s) {
-                throw new ToolException(s.exitStatus(), s.getMessage(), s);
+                throw logged(new ToolException(s.exitStatus(), s.getMessage(), s));
             }
             if (cause instanceof IOException io) {
-                throw new ToolException(ExitCodes.IO_ERROR, "cannot write the output: " + reason(io), io);
+                throw logged(new ToolException(ExitCodes.IO_ERROR, "cannot write the output: " + reason(io), io));
             }
+            SystemLog.error("unexpected failure: " + cause);
             throw e;
         }
         Sampler.Run r = run.get();
+        if (r != null) {
+            SamplerStats st = r.stats();
+            SystemLog.info("Sampling ended after " + st.durationMicros() / 1000 + " ms: " + st.samples()
+                    + " samples, " + st.errors() + " invalid, " + st.lateTicks() + " ticks skipped");
+        }
         if (!pipe && r != null) {
             statistics(r.stats());
         }
@@ -251,8 +259,37 @@ public final class AustinCommand implements Callable<Integer> {
         }
     }
 
+    /** What Austin logs when it starts: the mode, the output, and the switches that do nothing. */
+    private void logStart(SamplerOptions o) {
+        SystemLog.info("Sampling interval: " + o.intervalMicros() + " \u03bcs");
+        if (output != null) {
+            SystemLog.info("Output file: " + output);
+        }
+        if (heap != null) {
+            SystemLog.info("Maximum frame heap size: " + heap.strip() + " MB (no effect here)");
+        }
+        if (full) {
+            if (memory) {
+                SystemLog.warning("The memory switch is redundant in full mode");
+            }
+            if (sleepless || cpu) {
+                SystemLog.warning("The sleepless switch is redundant in full mode");
+            }
+            SystemLog.info("Producing full set of metrics (time +mem -mem)");
+        } else if (memory && (sleepless || cpu)) {
+            SystemLog.warning("The sleepless switch is incompatible with memory mode.");
+        }
+    }
+
+    private static ToolException logged(ToolException e) {
+        SystemLog.error(e.getMessage());
+        return e;
+    }
+
     private void started(Sampler.Run r, AtomicReference<Sampler.Run> run) {
         run.set(r);
+        SystemLog.info(r.runtime() == null ? "Process " + r.pid() + " is not a Python process"
+                : "Python version " + r.runtime().version() + " (process " + r.pid() + ")");
         if (pipe) {
             // As Austin 3.7 does in pipe mode, children's versions go to stderr as metadata lines.
             for (Sampler.ProcessInfo p : r.processes()) {
@@ -288,6 +325,7 @@ public final class AustinCommand implements Callable<Integer> {
 
     /** A child process found (children mode): its version, on stderr. */
     private void child(Sampler.ProcessInfo p) {
+        SystemLog.info("Child process " + p.pid() + ": Python version " + p.runtime().version());
         if (pipe) {
             err.println("# python: " + p.runtime().version());
         } else {
@@ -298,11 +336,12 @@ public final class AustinCommand implements Callable<Integer> {
 
     /** Where mode: one look at every thread, printed as Austin does (or as JSON), then exit 0. */
     private int where(int wherePid, SamplerOptions options) throws ToolException {
+        SystemLog.info("Where mode on process " + wherePid);
         Sampler.Snapshot snapshot;
         try {
             snapshot = Sampler.snapshot(wherePid, options).block();
         } catch (SamplerException e) {
-            throw new ToolException(e.exitStatus(), e.getMessage(), e);
+            throw logged(new ToolException(e.exitStatus(), e.getMessage(), e));
         }
         if (!pipe && !json) {
             err.println();

@@ -76,4 +76,19 @@ final class LibC {
     static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
     static final int PR_SET_TIMERSLACK = 29;
+
+    static final int AF_UNIX = 1;
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_NONBLOCK = 0x800;
+    static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_NOSIGNAL = 0x4000;
+
+    /** {@code int socket(int domain, int type, int protocol)}: the syslog datagram socket. */
+    static native int socket(int domain, int type, int protocol);
+
+    /** {@code int connect(int fd, const struct sockaddr *addr, socklen_t len)}. */
+    static native int connect(int fd, Pointer addr, int len);
+
+    /** {@code ssize_t send(int fd, const void *buf, size_t len, int flags)}. */
+    static native long send(int fd, byte[] buf, long len, int flags);
 }
