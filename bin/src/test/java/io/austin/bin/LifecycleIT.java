@@ -234,6 +234,50 @@ class LifecycleIT {
         }
     }
 
+    /** The statistics banner tells the truth about the output it goes with. */
+    @Test
+    void statisticsBannerAgreesWithTheOutput() throws Exception {
+        Path out = tmp.resolve("banner.austin");
+        Result r = austin("-i", "1ms", "-o", out.toString(), python(), "-S", Fixtures.target("two_threads.py")
+                .toString());
+        assertEquals(0, r.status(), r.err());
+        TextProfile p = TextProfile.parse(Files.readString(out));
+        int samples = p.lines.size();
+        long invalid = p.lines.stream().filter(l -> l.has(":INVALID:")).count();
+        assertTrue(r.err().contains("Long sampling rate : ") && r.err().contains("/" + samples + " ("),
+                "the banner counts the samples written (" + samples + "): " + r.err());
+        assertTrue(r.err().contains("Error rate : " + invalid + "/" + samples + " "), r.err());
+        java.util.regex.Matcher d = java.util.regex.Pattern.compile("Sampling duration : ([0-9.]+) s")
+                .matcher(r.err());
+        assertTrue(d.find(), r.err());
+        double banner = Double.parseDouble(d.group(1));
+        double footer = Long.parseLong(p.footer.get("duration")) / 1e6;
+        assertTrue(Math.abs(banner - footer) <= 0.006, "banner " + banner + " s, footer " + footer + " s");
+        java.util.regex.Matcher f = java.util.regex.Pattern.compile("Frame sampling \\(min/avg/max\\) : "
+                + "(\\d+)/(\\d+)/(\\d+)").matcher(r.err());
+        assertTrue(f.find(), r.err());
+        long min = Long.parseLong(f.group(1));
+        long avg = Long.parseLong(f.group(2));
+        long max = Long.parseLong(f.group(3));
+        assertTrue(min <= avg && avg <= max && max < 1_000_000, "min/avg/max in microseconds: " + f.group());
+    }
+
+    /** {@code -h} takes a size and is accepted in every spelling; help is {@code -?}, as in Austin 3.7. */
+    @Test
+    void heapIsAcceptedInEverySpelling() {
+        for (String[] args : List.of(new String[] {"-h", "16"}, new String[] {"-h16"}, new String[] {"--heap", "16"},
+                new String[] {"--heap=16"})) {
+            List<String> all = new ArrayList<>(List.of(args));
+            all.addAll(List.of("-i", "1ms", "-o", tmp.resolve("h.austin").toString(), python(), "-S", "-c", "pass"));
+            Result r = austin(all.toArray(String[]::new));
+            assertEquals(0, r.status(), String.join(" ", args) + ": " + r.err());
+        }
+        Result bad = austin("-h", "lots", python(), "-c", "pass");
+        assertEquals(64, bad.status(), bad.err());
+        assertEquals(64, austin("-h").status(), "-h needs its size");
+        assertEquals(0, austin("-?").status());
+    }
+
     /** {@code --help} as Austin lays it out: words never cut, 80 columns, descriptions in one column. */
     @Test
     void helpIsLaidOutLikeAustins() {

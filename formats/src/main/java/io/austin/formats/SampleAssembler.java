@@ -21,7 +21,10 @@ final class SampleAssembler implements ProfileEventReader {
 
     private final StackEventReader in;
     private final ArrayDeque<ProfileEvent> ready = new ArrayDeque<>(4);
-    private final Map<ThreadKey, List<FrameRef>> lastFrames = new HashMap<>();
+    private final Map<ThreadKey, Last> lastFrames = new HashMap<>();
+    private static final int RECENT = 64;
+    private final ThreadKey[] recentKeys = new ThreadKey[RECENT];
+    private final Last[] recentLast = new Last[RECENT];
     private final Map<String, FrameRef> kernelFrames = new HashMap<>();
     private Mode mode;
     private boolean inSample;
@@ -152,25 +155,46 @@ final class SampleAssembler implements ProfileEventReader {
         ready.add(new Sample(thread, framesOf(thread), flags, time, memory));
     }
 
+    /** A thread's last frames list; found by key identity through a small cache, by key value in the map. */
+    private static final class Last {
+        List<FrameRef> frames;
+    }
+
+    private Last lastOf(ThreadKey key) {
+        // Readers hand out the same key instance for a thread: the last few are found by identity, without hashing.
+        int slot = System.identityHashCode(key) & (RECENT - 1);
+        if (recentKeys[slot] == key) {
+            return recentLast[slot];
+        }
+        Last last = lastFrames.get(key);
+        if (last == null) {
+            if (lastFrames.size() >= MAX_THREADS) {
+                lastFrames.clear();
+            }
+            last = new Last();
+            lastFrames.put(key, last);
+        }
+        recentKeys[slot] = key;
+        recentLast[slot] = last;
+        return last;
+    }
+
     /** The current frames as a list: the thread's previous list when the references are the same. */
     private List<FrameRef> framesOf(ThreadKey key) {
-        List<FrameRef> last = lastFrames.get(key);
-        if (last != null && last.size() == depth) {
+        Last last = lastOf(key);
+        List<FrameRef> previous = last.frames;
+        if (previous != null && previous.size() == depth) {
             boolean same = true;
             for (int i = 0; i < depth && same; i++) {
-                same = last.get(i) == frames[i];
+                same = previous.get(i) == frames[i];
             }
             if (same) {
-                Arrays.fill(frames, 0, depth, null);
-                return last;
+                return previous;
             }
         }
-        List<FrameRef> list = depth == 0 ? NO_FRAMES : List.of(Arrays.copyOf(frames, depth));
-        Arrays.fill(frames, 0, depth, null);
-        if (lastFrames.size() >= MAX_THREADS) {
-            lastFrames.clear();
-        }
-        lastFrames.put(key, list);
+        // The scratch array is overwritten by the next sample, not cleared: its references are the cached frames'.
+        List<FrameRef> list = depth == 0 ? NO_FRAMES : new FrameList(Arrays.copyOf(frames, depth));
+        last.frames = list;
         return list;
     }
 

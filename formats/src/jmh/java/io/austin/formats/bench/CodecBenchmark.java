@@ -3,11 +3,15 @@ package io.austin.formats.bench;
 import io.austin.formats.Frame;
 import io.austin.formats.FrameRef;
 import io.austin.formats.Metadata;
+import io.austin.formats.ProfileEvent;
+import io.austin.formats.ProfileEventReader;
 import io.austin.formats.StackEvent;
+import io.austin.formats.StackEvents;
 import io.austin.formats.StackHeader;
 import io.austin.formats.TimeMetric;
 import io.austin.formats.collapsed.CollapsedWriter;
 import io.austin.formats.mojo.MojoReader;
+import io.austin.formats.mojo.MojoEventWriter;
 import io.austin.formats.mojo.MojoWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -44,13 +48,14 @@ public class CodecBenchmark {
 
     byte[] mojo;
     List<StackEvent> events;
+    List<ProfileEvent> samples;
     long eventCount;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         events = generate(SAMPLES, 7);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (MojoWriter w = new MojoWriter(out)) {
+        try (MojoEventWriter w = new MojoEventWriter(out)) {
             for (StackEvent e : events) {
                 w.write(e);
             }
@@ -64,6 +69,12 @@ public class CodecBenchmark {
             }
         }
         eventCount = events.size();
+        samples = new ArrayList<>();
+        try (ProfileEventReader r = StackEvents.samples(new MojoReader(new ByteArrayInputStream(mojo)))) {
+            for (ProfileEvent e = r.next(); e != null; e = r.next()) {
+                samples.add(e);
+            }
+        }
         System.out.printf("%nMOJO input: %d bytes, %d events, %d samples%n", mojo.length, eventCount, SAMPLES);
     }
 
@@ -128,11 +139,35 @@ public class CodecBenchmark {
         return n;
     }
 
+    /** Decoding with the events assembled into whole samples, as every consumer now reads. */
+    @Benchmark
+    public long decodeSamples() throws IOException {
+        long n = 0;
+        try (ProfileEventReader r = StackEvents.samples(new MojoReader(new ByteArrayInputStream(mojo)))) {
+            while (r.next() != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Benchmark
     public long encodeMojo() throws IOException {
         Discard out = new Discard();
-        try (MojoWriter w = new MojoWriter(out)) {
+        try (MojoEventWriter w = new MojoEventWriter(out)) {
             for (StackEvent e : events) {
+                w.write(e);
+            }
+        }
+        return out.count;
+    }
+
+    /** Whole samples to MOJO, definitions generated as Austin writes them. */
+    @Benchmark
+    public long encodeSamples() throws IOException {
+        Discard out = new Discard();
+        try (MojoWriter w = new MojoWriter(out)) {
+            for (ProfileEvent e : samples) {
                 w.write(e);
             }
         }
@@ -142,8 +177,8 @@ public class CodecBenchmark {
     @Benchmark
     public long renderText() throws IOException {
         Discard out = new Discard();
-        try (CollapsedWriter w = new CollapsedWriter(out, CollapsedWriter.Options.mojo2austin())) {
-            for (StackEvent e : events) {
+        try (CollapsedWriter w = new CollapsedWriter(out, CollapsedWriter.Layout.PLAIN)) {
+            for (ProfileEvent e : samples) {
                 w.write(e);
             }
         }
@@ -153,9 +188,9 @@ public class CodecBenchmark {
     @Benchmark
     public long decodeMojoAndRenderText() throws IOException {
         Discard out = new Discard();
-        try (MojoReader r = new MojoReader(new ByteArrayInputStream(mojo));
-                CollapsedWriter w = new CollapsedWriter(out, CollapsedWriter.Options.mojo2austin())) {
-            for (StackEvent e = r.next(); e != null; e = r.next()) {
+        try (ProfileEventReader r = StackEvents.samples(new MojoReader(new ByteArrayInputStream(mojo)));
+                CollapsedWriter w = new CollapsedWriter(out, CollapsedWriter.Layout.PLAIN)) {
+            for (ProfileEvent e = r.next(); e != null; e = r.next()) {
                 w.write(e);
             }
         }

@@ -51,6 +51,10 @@ public final class CollapsedWriter implements ProfileEventWriter {
 
     private final Map<Frame, byte[]> frameText = new IdentityHashMap<>();
     private final Map<ThreadKey, byte[]> threadText = new HashMap<>();
+    /** Readers hand out one key instance per thread: the recent ones are found by identity, without hashing. */
+    private static final int RECENT = 64;
+    private final ThreadKey[] recentThreads = new ThreadKey[RECENT];
+    private final byte[][] recentPrefixes = new byte[RECENT][];
 
     /** A writer with Austin's own layout. */
     public CollapsedWriter(OutputStream out) {
@@ -133,7 +137,8 @@ public final class CollapsedWriter implements ProfileEventWriter {
             out.put((byte) '\n');
         }
         sampleSeen = true;
-        byte[] prefix = threadText.get(s.thread());
+        int slot = System.identityHashCode(s.thread()) & (RECENT - 1);
+        byte[] prefix = recentThreads[slot] == s.thread() ? recentPrefixes[slot] : threadText.get(s.thread());
         if (prefix == null) {
             ThreadKey t = s.thread();
             prefix = ("P" + t.pid() + ";T" + t.textName()).getBytes(StandardCharsets.UTF_8);
@@ -142,6 +147,8 @@ public final class CollapsedWriter implements ProfileEventWriter {
             }
             threadText.put(t, prefix);
         }
+        recentThreads[slot] = s.thread();
+        recentPrefixes[slot] = prefix;
         put(prefix);
         if (s.invalid()) {
             put(INVALID);

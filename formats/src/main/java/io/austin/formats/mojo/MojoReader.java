@@ -162,16 +162,16 @@ public final class MojoReader implements StackEventReader {
                 endSample();
                 long p = readInt();
                 long iid = version >= 3 ? readInt() : StackHeader.NO_IID;
-                String tid = readString();
+                StackHeader header = header(p, iid);
                 if (p != pid) {
                     pid = p;
                     tables = tablesFor(p);
                 }
                 if (version >= 4) {
-                    currentThreadKey = p + "/" + tid;
+                    currentThreadKey = p + "/" + header.tid();
                     currentStack = new ArrayList<>();
                 }
-                return new StackHeader(p, iid, tid);
+                return header;
             }
             case Mojo.FRAME: {
                 long key = readInt();
@@ -382,6 +382,56 @@ public final class MojoReader implements StackEventReader {
         }
         return negative ? -value : value;
     }
+
+    /**
+     * The header of the thread whose tid string comes next: the same instance for the same (pid, iid, tid) while it
+     * stays cached, found by comparing the string's bytes in the buffer, so that a header costs no allocation and
+     * consumers can tell threads apart by identity.
+     */
+    private StackHeader header(long p, long iid) throws IOException {
+        int end = -1;
+        for (int i = pos, limit = Math.min(lim, pos + MAX_STRING_BYTES + 1); i < limit; i++) {
+            if (buf[i] == 0) {
+                end = i;
+                break;
+            }
+        }
+        if (end < 0) {
+            return new StackHeader(p, iid, readString()); // not all in the buffer: the slow way
+        }
+        int h = (int) (p * 31 + iid);
+        for (int i = pos; i < end; i++) {
+            h = h * 31 + buf[i];
+        }
+        int slot = (h ^ (h >>> 16)) & (HEADERS - 1);
+        StackHeader cached = headerCache[slot];
+        if (cached != null && cached.pid() == p && cached.iid() == iid && sameBytes(headerBytes[slot], end)) {
+            pos = end + 1;
+            return cached;
+        }
+        byte[] bytes = java.util.Arrays.copyOfRange(buf, pos, end);
+        StackHeader header = new StackHeader(p, iid, decode(buf, pos, end - pos));
+        pos = end + 1;
+        headerCache[slot] = header;
+        headerBytes[slot] = bytes;
+        return header;
+    }
+
+    private boolean sameBytes(byte[] bytes, int end) {
+        if (bytes.length != end - pos) {
+            return false;
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] != buf[pos + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final int HEADERS = 256;
+    private final StackHeader[] headerCache = new StackHeader[HEADERS];
+    private final byte[][] headerBytes = new byte[HEADERS][];
 
     private String readString() throws IOException {
         // Fast path: the whole string, NUL included, is in the buffer.
