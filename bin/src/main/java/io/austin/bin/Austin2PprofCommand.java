@@ -3,10 +3,11 @@ package io.austin.bin;
 import io.austin.converters.Conversions;
 import io.austin.converters.pprof.PprofOptions;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** {@code austin2pprof INPUT OUTPUT}: MOJO or Austin text to a pprof profile. */
 @Command(name = "austin2pprof", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -24,8 +25,8 @@ final class Austin2PprofCommand extends ConverterCommand {
     }
 
     @Override
-    Flux<byte[]> convert(Callable<InputStream> input) {
-        return Conversions.readProfile(input, compat)
-                .transform(Conversions.toPprof(PprofOptions.defaults().withCompat(compat).withGzip(gzip)));
+    Mono<Long> convert(Callable<InputStream> input, OutputStream out) {
+        return Conversions.readProfile(input, compat).as(Conversions.writeTo(
+                Conversions.toPprof(PprofOptions.defaults().withCompat(compat).withGzip(gzip)), out));
     }
 }

@@ -3,10 +3,11 @@ package io.austin.bin;
 import io.austin.converters.Conversions;
 import io.austin.converters.speedscope.SpeedscopeOptions;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** {@code austin2speedscope INPUT OUTPUT}: MOJO or Austin text to a speedscope JSON document. */
 @Command(name = "austin2speedscope", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -25,9 +26,9 @@ final class Austin2SpeedscopeCommand extends ConverterCommand {
     }
 
     @Override
-    Flux<byte[]> convert(Callable<InputStream> input) {
+    Mono<Long> convert(Callable<InputStream> input, OutputStream out) {
         SpeedscopeOptions options = SpeedscopeOptions.defaults().withCompat(compat).withName(inputName())
                 .withIndent(indent == null ? -1 : Math.max(indent, 0));
-        return Conversions.readProfile(input, compat).transform(Conversions.toSpeedscope(options));
+        return Conversions.readProfile(input, compat).as(Conversions.writeTo(Conversions.toSpeedscope(options), out));
     }
 }

@@ -1,6 +1,5 @@
 package io.austin.bin;
 
-import io.austin.converters.Conversions;
 import io.austin.formats.Compat;
 import io.austin.formats.FormatException;
 import java.io.BufferedOutputStream;
@@ -25,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import reactor.core.Exceptions;
-import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * What the three converters share: {@code INPUT OUTPUT} (either may be {@code -}), {@code --compat},
@@ -57,10 +56,10 @@ abstract class ConverterCommand implements Callable<Integer> {
     }
 
     /**
-     * This tool's conversion as a stream: the input {@code input} opens (on subscription, closed at the end), read
-     * and converted into output chunks.
+     * This tool's conversion as a stream: the input {@code input} opens (on subscription, closed at the end), read,
+     * converted and written to {@code out}; emits the number of bytes written.
      */
-    abstract Flux<byte[]> convert(Callable<InputStream> input);
+    abstract Mono<Long> convert(Callable<InputStream> input, OutputStream out);
 
     /**
      * Reads {@code --compat}'s optional version only when one follows ({@code --compat 2.2}, {@code --compat=2.2}):
@@ -116,7 +115,7 @@ abstract class ConverterCommand implements Callable<Integer> {
         try {
             OutputStream out = openOutput();
             try {
-                convert(() -> in).as(Conversions.writeTo(out)).block();
+                convert(() -> in, out).block();
             } catch (RuntimeException e) {
                 Throwable cause = Exceptions.unwrap(e);
                 throw classify(cause);

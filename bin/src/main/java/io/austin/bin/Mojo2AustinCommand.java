@@ -5,9 +5,10 @@ import io.austin.formats.Compat;
 import io.austin.formats.StackEvents;
 import io.austin.formats.collapsed.CollapsedWriter;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** {@code mojo2austin INPUT OUTPUT}: MOJO (or Austin text) to Austin's collapsed text, streamed. */
 @Command(name = "mojo2austin", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -22,13 +23,14 @@ final class Mojo2AustinCommand extends ConverterCommand {
     }
 
     @Override
-    Flux<byte[]> convert(Callable<InputStream> input) {
+    Mono<Long> convert(Callable<InputStream> input, OutputStream out) {
         // Text input is read strictly in both modes: the reference tool reads only MOJO, so there is nothing to be
         // compatible with, and a malformed line should not vanish silently. The reference prints as the events
         // come, so with --compat the codec events go to its printer one by one.
         if (compat == Compat.NONE) {
-            return StackEvents.profile(input).transform(Conversions.toCollapsed(CollapsedWriter.Layout.PLAIN));
+            return StackEvents.profile(input)
+                    .as(Conversions.writeTo(Conversions.toCollapsed(CollapsedWriter.Layout.PLAIN), out));
         }
-        return StackEvents.read(input).transform(Conversions.toReferenceText(compat));
+        return StackEvents.read(input).as(Conversions.writeTo(Conversions.toReferenceText(compat), out));
     }
 }

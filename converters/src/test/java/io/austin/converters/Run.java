@@ -22,6 +22,11 @@ final class Run {
         return Conversions.readProfile(() -> new ByteArrayInputStream(input), compat);
     }
 
+    /**
+     * The step's output as chunks; the same conversion written straight to a stream
+     * ({@link Conversions#writeTo(Function, java.io.OutputStream)}) must give the same bytes, so every test that
+     * converts checks both paths.
+     */
     static <E> byte[] collect(Flux<E> events, Function<Flux<E>, Flux<byte[]>> step) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Long n = events.transform(step).as(Conversions.writeTo(out)).block();
@@ -29,6 +34,13 @@ final class Run {
         if (n == null || n != bytes.length) {
             throw new AssertionError("writeTo counted " + n + " bytes, wrote " + bytes.length);
         }
+        ByteArrayOutputStream direct = new ByteArrayOutputStream();
+        Long m = events.as(Conversions.writeTo(step, direct)).block();
+        byte[] written = direct.toByteArray();
+        if (m == null || m != written.length) {
+            throw new AssertionError("writeTo(step, out) counted " + m + " bytes, wrote " + written.length);
+        }
+        assertBytes(bytes, written);
         return bytes;
     }
 

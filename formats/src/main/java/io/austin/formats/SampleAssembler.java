@@ -1,5 +1,7 @@
 package io.austin.formats;
 
+import io.austin.formats.internal.FrameSource;
+import io.austin.formats.internal.RecentKeys;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -15,16 +17,16 @@ import java.util.Objects;
  * Definitions and string references carry nothing a sample shows and are dropped. A thread whose frames are the same
  * references as in its previous sample gets the same list instance. Not thread-safe.
  */
-final class SampleAssembler implements ProfileEventReader {
+final class SampleAssembler implements ProfileEventReader, FrameSource.FrameSink {
     private static final int MAX_THREADS = 1 << 16;
     private static final List<FrameRef> NO_FRAMES = List.of();
 
     private final StackEventReader in;
+    /** {@link #in} when it can hand over frame references without returning them. */
+    private final FrameSource frameSource;
     private final ArrayDeque<ProfileEvent> ready = new ArrayDeque<>(4);
     private final Map<ThreadKey, Last> lastFrames = new HashMap<>();
-    private static final int RECENT = 64;
-    private final ThreadKey[] recentKeys = new ThreadKey[RECENT];
-    private final Last[] recentLast = new Last[RECENT];
+    private final RecentKeys<Last> recent = new RecentKeys<>();
     private final Map<String, FrameRef> kernelFrames = new HashMap<>();
     private Mode mode;
     private boolean inSample;
@@ -37,11 +39,13 @@ final class SampleAssembler implements ProfileEventReader {
 
     SampleAssembler(StackEventReader in) {
         this.in = Objects.requireNonNull(in, "in");
+        this.frameSource = in instanceof FrameSource s ? s : null;
     }
 
     /** An assembler fed with {@link #push} instead of reading. */
     SampleAssembler() {
         this.in = null;
+        this.frameSource = null;
     }
 
     /**
@@ -69,7 +73,7 @@ final class SampleAssembler implements ProfileEventReader {
     @Override
     public ProfileEvent next() throws IOException {
         while (ready.isEmpty()) {
-            StackEvent e = in.next();
+            StackEvent e = frameSource != null ? frameSource.next(this) : in.next();
             if (e == null) {
                 end();
                 break;
@@ -137,6 +141,11 @@ final class SampleAssembler implements ProfileEventReader {
         }
     }
 
+    @Override
+    public void frame(FrameRef ref) {
+        add(ref);
+    }
+
     private void add(FrameRef ref) {
         if (!inSample) {
             return;
@@ -155,18 +164,17 @@ final class SampleAssembler implements ProfileEventReader {
         ready.add(new Sample(thread, framesOf(thread), flags, time, memory));
     }
 
-    /** A thread's last frames list; found by key identity through a small cache, by key value in the map. */
+    /** A thread's last frames list; found by key identity among the recent threads, by key value in the map. */
     private static final class Last {
         List<FrameRef> frames;
     }
 
     private Last lastOf(ThreadKey key) {
-        // Readers hand out the same key instance for a thread: the last few are found by identity, without hashing.
-        int slot = System.identityHashCode(key) & (RECENT - 1);
-        if (recentKeys[slot] == key) {
-            return recentLast[slot];
+        Last last = recent.get(key);
+        if (last != null) {
+            return last;
         }
-        Last last = lastFrames.get(key);
+        last = lastFrames.get(key);
         if (last == null) {
             if (lastFrames.size() >= MAX_THREADS) {
                 lastFrames.clear();
@@ -174,8 +182,7 @@ final class SampleAssembler implements ProfileEventReader {
             last = new Last();
             lastFrames.put(key, last);
         }
-        recentKeys[slot] = key;
-        recentLast[slot] = last;
+        recent.put(key, last);
         return last;
     }
 
@@ -193,7 +200,13 @@ final class SampleAssembler implements ProfileEventReader {
             }
         }
         // The scratch array is overwritten by the next sample, not cleared: its references are the cached frames'.
-        List<FrameRef> list = depth == 0 ? NO_FRAMES : new FrameList(Arrays.copyOf(frames, depth));
+        // A new array and arraycopy: Arrays.copyOf of an object array goes through reflection until compiled well.
+        List<FrameRef> list = NO_FRAMES;
+        if (depth > 0) {
+            FrameRef[] copy = new FrameRef[depth];
+            System.arraycopy(frames, 0, copy, 0, depth);
+            list = new FrameList(copy);
+        }
         last.frames = list;
         return list;
     }

@@ -46,6 +46,18 @@ public record ThreadKey(long pid, long iid, String tid) {
         return hasIid() ? iid + ":" + textTid() : textTid();
     }
 
+    // Written out: a record's generated equals and hashCode go through method handles, slow in a short run, and
+    // thread keys are looked up in maps for every sample.
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof ThreadKey k && k.pid == pid && k.iid == iid && k.tid.equals(tid);
+    }
+
+    @Override
+    public int hashCode() {
+        return (Long.hashCode(pid) * 31 + Long.hashCode(iid)) * 31 + tid.hashCode();
+    }
+
     /** The native thread id when the tid is hexadecimal, else -1. */
     public long nativeId() {
         return Numbers.parseHex(tid);

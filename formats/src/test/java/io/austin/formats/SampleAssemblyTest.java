@@ -89,4 +89,46 @@ class SampleAssemblyTest {
         assertEquals(6, ((Sample) r.next()).time());
         assertNull(r.next());
     }
+
+    /**
+     * A MOJO reader hands frame references straight to the assembler; the samples must be those assembled from the
+     * reader's events one by one (a reader without that shortcut), on every MOJO fixture, v4 repeats included.
+     */
+    @Test
+    void framesHandedOverByTheReaderMakeTheSameSamplesAsEventsOneByOne() throws Exception {
+        List<java.nio.file.Path> files = new java.util.ArrayList<>(Fixtures.files("v3", ".mojo"));
+        files.addAll(Fixtures.files("v4", ".mojo"));
+        assertTrue(files.size() > 30);
+        for (java.nio.file.Path p : files) {
+            byte[] bytes = Fixtures.bytes(p);
+            List<ProfileEvent> fast = all(StackEvents.samples(
+                    new io.austin.formats.mojo.MojoReader(new ByteArrayInputStream(bytes))));
+            io.austin.formats.mojo.MojoReader plain = new io.austin.formats.mojo.MojoReader(
+                    new ByteArrayInputStream(bytes));
+            StackEventReader oneByOne = new StackEventReader() {
+                @Override
+                public StackEvent next() throws java.io.IOException {
+                    return plain.next();
+                }
+
+                @Override
+                public void close() throws java.io.IOException {
+                    plain.close();
+                }
+            };
+            List<ProfileEvent> slow = all(StackEvents.samples(oneByOne));
+            assertEquals(slow, fast, p.toString());
+            assertTrue(fast.stream().anyMatch(e -> e instanceof Sample s && !s.frames().isEmpty()), p.toString());
+        }
+    }
+
+    private static List<ProfileEvent> all(ProfileEventReader r) throws Exception {
+        List<ProfileEvent> out = new java.util.ArrayList<>();
+        try (r) {
+            for (ProfileEvent e = r.next(); e != null; e = r.next()) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
 }

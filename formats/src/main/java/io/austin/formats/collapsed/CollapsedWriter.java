@@ -8,9 +8,12 @@ import io.austin.formats.ProfileEventWriter;
 import io.austin.formats.Sample;
 import io.austin.formats.ThreadKey;
 import io.austin.formats.internal.ByteSink;
+import io.austin.formats.internal.LongMap;
+import io.austin.formats.internal.RecentKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -49,12 +52,29 @@ public final class CollapsedWriter implements ProfileEventWriter {
     private boolean lineOpen;
     private boolean finished;
 
+    /** Rendered frames by reference key (one lookup without hashing an object), checked against the frame. */
+    private final LongMap<Rendered> framesByKey = new LongMap<>();
+    /** Rendered frames of references without a key. */
     private final Map<Frame, byte[]> frameText = new IdentityHashMap<>();
     private final Map<ThreadKey, byte[]> threadText = new HashMap<>();
     /** Readers hand out one key instance per thread: the recent ones are found by identity, without hashing. */
-    private static final int RECENT = 64;
-    private final ThreadKey[] recentThreads = new ThreadKey[RECENT];
-    private final byte[][] recentPrefixes = new byte[RECENT][];
+    private final RecentKeys<Recent> recent = new RecentKeys<>();
+
+    /**
+     * A recent thread's text prefix, and the text of the frames of its last sample with where each frame ends. A
+     * thread's next stack mostly shares its callers with the last one (the same references, root first): that part
+     * is one copy, and only the frames after it are looked up and rendered.
+     */
+    private static final class Recent {
+        final byte[] prefix;
+        List<FrameRef> frames = List.of();
+        byte[] text = new byte[256];
+        int[] ends = new int[32];
+
+        Recent(byte[] prefix) {
+            this.prefix = prefix;
+        }
+    }
 
     /** A writer with Austin's own layout. */
     public CollapsedWriter(OutputStream out) {
@@ -137,26 +157,25 @@ public final class CollapsedWriter implements ProfileEventWriter {
             out.put((byte) '\n');
         }
         sampleSeen = true;
-        int slot = System.identityHashCode(s.thread()) & (RECENT - 1);
-        byte[] prefix = recentThreads[slot] == s.thread() ? recentPrefixes[slot] : threadText.get(s.thread());
-        if (prefix == null) {
+        Recent r = recent.get(s.thread());
+        if (r == null) {
             ThreadKey t = s.thread();
-            prefix = ("P" + t.pid() + ";T" + t.textName()).getBytes(StandardCharsets.UTF_8);
-            if (threadText.size() >= MAX_CACHED) {
-                threadText.clear();
+            byte[] prefix = threadText.get(t);
+            if (prefix == null) {
+                prefix = ("P" + t.pid() + ";T" + t.textName()).getBytes(StandardCharsets.UTF_8);
+                if (threadText.size() >= MAX_CACHED) {
+                    threadText.clear();
+                }
+                threadText.put(t, prefix);
             }
-            threadText.put(t, prefix);
+            r = new Recent(prefix);
+            recent.put(t, r);
         }
-        recentThreads[slot] = s.thread();
-        recentPrefixes[slot] = prefix;
-        put(prefix);
+        put(r.prefix);
         if (s.invalid()) {
             put(INVALID);
         }
-        List<FrameRef> frames = s.frames();
-        for (int i = 0, n = frames.size(); i < n; i++) {
-            put(frameText(frames.get(i).frame()));
-        }
+        frames(r, s.frames());
         if (s.gc()) {
             put(GC);
         }
@@ -175,19 +194,82 @@ public final class CollapsedWriter implements ProfileEventWriter {
         }
     }
 
+    /** Prints the frames, the part shared with the thread's last sample as one copy. */
+    private void frames(Recent r, List<FrameRef> frames) {
+        List<FrameRef> last = r.frames;
+        int n = frames.size();
+        int common = 0;
+        if (last == frames) {
+            common = n;
+        } else {
+            for (int m = Math.min(n, last.size()); common < m && last.get(common) == frames.get(common); ) {
+                common++;
+            }
+        }
+        int shared = common == 0 ? 0 : r.ends[common - 1];
+        out.put(r.text, 0, shared);
+        if (common == n) {
+            r.frames = frames;
+            return;
+        }
+        int start = out.length();
+        if (r.ends.length < n) {
+            r.ends = Arrays.copyOf(r.ends, Math.max(n, r.ends.length * 2));
+        }
+        for (int i = common; i < n; i++) {
+            put(frameText(frames.get(i)));
+            r.ends[i] = shared + out.length() - start;
+        }
+        int added = out.length() - start;
+        if (r.text.length < shared + added) {
+            r.text = Arrays.copyOf(r.text, Math.max(shared + added, r.text.length * 2));
+        }
+        System.arraycopy(out.room(0), start, r.text, shared, added);
+        r.frames = frames;
+    }
+
     private static final byte[] IDLE_YES = ",1,".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] IDLE_NO = ",0,".getBytes(StandardCharsets.US_ASCII);
 
-    private byte[] frameText(Frame f) {
-        byte[] text = frameText.get(f);
-        if (text == null) {
-            text = (";" + f.file() + ":" + f.scope() + ":" + f.line()).getBytes(StandardCharsets.UTF_8);
-            if (frameText.size() >= MAX_CACHED) {
-                frameText.clear();
-            }
-            frameText.put(f, text);
+    /** A frame's text, {@code ;file:scope:line}. */
+    private static final class Rendered {
+        final Frame frame;
+        final byte[] text;
+
+        Rendered(Frame frame, byte[] text) {
+            this.frame = frame;
+            this.text = text;
         }
-        return text;
+    }
+
+    private byte[] frameText(FrameRef ref) {
+        Frame f = ref.frame();
+        long key = ref.key();
+        if (key < 0) {
+            byte[] text = frameText.get(f);
+            if (text == null) {
+                text = render(f);
+                if (frameText.size() >= MAX_CACHED) {
+                    frameText.clear();
+                }
+                frameText.put(f, text);
+            }
+            return text;
+        }
+        // Keys are per process: another process's frame under the same key is rendered anew and replaces it.
+        Rendered r = framesByKey.get(key);
+        if (r == null || r.frame != f) {
+            r = new Rendered(f, render(f));
+            if (framesByKey.size() >= MAX_CACHED) {
+                framesByKey.clear();
+            }
+            framesByKey.put(key, r);
+        }
+        return r.text;
+    }
+
+    private static byte[] render(Frame f) {
+        return (";" + f.file() + ":" + f.scope() + ":" + f.line()).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Writes {@code v} in decimal straight into the buffer: metrics are on every line, so no String per value. */

@@ -16,6 +16,7 @@ import io.austin.formats.StackHeader;
 import io.austin.formats.StringDef;
 import io.austin.formats.StringRef;
 import io.austin.formats.TimeMetric;
+import io.austin.formats.internal.FrameSource;
 import io.austin.formats.internal.LongMap;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe. Closing the reader closes the stream.
  */
-public final class MojoReader implements StackEventReader {
+public final class MojoReader implements FrameSource {
     /** The longest string accepted, in bytes, before the terminating NUL. */
     public static final int MAX_STRING_BYTES = 1 << 16;
 
@@ -100,18 +101,28 @@ public final class MojoReader implements StackEventReader {
 
     @Override
     public StackEvent next() throws IOException {
+        return next(null);
+    }
+
+    /** For the sample assembler (see {@link FrameSource}); not API. */
+    @Override
+    public StackEvent next(FrameSink sink) throws IOException {
         if (version < 0) {
             readHeader();
         }
         while (true) {
-            StackEvent queued = pending.poll();
-            if (queued != null) {
+            if (!pending.isEmpty()) {
+                StackEvent queued = pending.poll();
+                if (sink != null && queued instanceof FrameRef ref) {
+                    sink.frame(ref);
+                    continue;
+                }
                 return queued;
             }
             if (eof) {
                 return null;
             }
-            StackEvent event = readEvent();
+            StackEvent event = readEvent(sink);
             if (event != null) {
                 return event;
             }
@@ -141,8 +152,11 @@ public final class MojoReader implements StackEventReader {
         version = (int) v;
     }
 
-    /** Decodes one event; returns null for events that produce nothing (or only queued ones). */
-    private StackEvent readEvent() throws IOException {
+    /**
+     * Decodes one event; returns null for events that produce nothing (or only queued ones), and for frame
+     * references handed to {@code sink} when there is one.
+     */
+    private StackEvent readEvent(FrameSink sink) throws IOException {
         eventOffset = offset();
         int id = readByteOrEof();
         if (id < 0) {
@@ -201,6 +215,10 @@ public final class MojoReader implements StackEventReader {
                 }
                 if (currentStack != null) {
                     currentStack.add(ref);
+                }
+                if (sink != null) {
+                    sink.frame(ref);
+                    return null;
                 }
                 return ref;
             }
