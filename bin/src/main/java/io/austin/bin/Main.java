@@ -20,6 +20,9 @@ public final class Main {
     /** Picks the tool and runs it; returns the exit status. */
     static int run(String[] args, Cli.Streams streams) {
         String tool = System.getProperty("austin.tool", "");
+        if (Training.TOOL.equals(tool)) {
+            return Training.run();
+        }
         String[] rest = args;
         if (tool.isEmpty()) {
             if (args.length == 0 || !Cli.tools().contains(args[0])) {

@@ -1,0 +1,146 @@
+package io.austin.bin;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Enumeration;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * The training run of the class-data archive (hidden tool {@code train}, which the launcher runs with the JVM
+ * option that writes the archive at exit): it does once what the tools do, so that the classes, lambdas and method
+ * handles they need are in the archive, parsed and verified, for every later start.
+ *
+ * <p>It converts a small recorded profile with every converter from MOJO and from text, prints {@code austin}'s
+ * help and version, and samples a short Python run when a {@code python3} is on the {@code PATH} (text, then MOJO
+ * in full mode); without one it loads, without initialising, the sampler's and JNA's classes instead. (Loading every
+ * class of every library would make the archive larger and each start touch more of it: measured, slower.) Everything goes to a null stream; failures are
+ * ignored, since a partial archive is still an archive. A watchdog ends the run after {@link #LIMIT_MS}.
+ */
+final class Training {
+    /** The hidden tool's name, as the launcher passes it in {@code austin.tool}. */
+    static final String TOOL = "train";
+    static final long LIMIT_MS = 20_000;
+    private static final String[] PACKAGES = {"io/austin/sampler/", "com/sun/jna/"};
+    private static final String PROGRAM = "import time\n"
+            + "def spin(n):\n    return sum(k % 7 for k in range(n))\n"
+            + "end = time.time() + 0.25\n"
+            + "while time.time() < end:\n    spin(20000)\n    time.sleep(0.001)\n";
+
+    private Training() {
+    }
+
+    static int run() {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(LIMIT_MS);
+                System.exit(ExitCodes.OK); // what was loaded so far still goes into the archive
+            } catch (InterruptedException done) {
+                // the training ended first
+            }
+        }, "training-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            byte[] mojo = resource("training.mojo");
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            Cli.run("mojo2austin", new Cli.Streams(new ByteArrayInputStream(mojo), text, nul()), "-", "-");
+            for (byte[] input : new byte[][] {mojo, text.toByteArray()}) {
+                for (String tool : new String[] {"mojo2austin", "austin2speedscope", "austin2pprof"}) {
+                    Cli.run(tool, quiet(input), "-", "-");
+                }
+            }
+            Cli.run("mojo2austin", quiet(mojo), "--compat", "-", "-");
+            Cli.run("austin", quiet(new byte[0]), "--help");
+            Cli.run("austin", quiet(new byte[0]), "-V");
+            String python = onPath("python3");
+            if (python == null) {
+                loadClasses(); // the sampler's classes at least, without their lambdas and method handles
+            } else {
+                Cli.run("austin", quiet(new byte[0]), "-i", "1ms", "-x", "2", python, "-S", "-c", PROGRAM);
+                Cli.run("austin", quiet(new byte[0]), "-b", "-f", "-i", "1ms", "-x", "2", python, "-S", "-c",
+                        PROGRAM);
+            }
+        } catch (IOException | RuntimeException | LinkageError ignored) {
+            // a partial archive is still an archive
+        }
+        watchdog.interrupt();
+        return ExitCodes.OK;
+    }
+
+    private static Cli.Streams quiet(byte[] input) {
+        return new Cli.Streams(new ByteArrayInputStream(input), nul(), nul());
+    }
+
+    private static OutputStream nul() {
+        return OutputStream.nullOutputStream();
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = Training.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    private static String onPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Paths.get(dir.isEmpty() ? "." : dir, command);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+
+    /** Loads (without initialising) every class of the packages in {@link #PACKAGES} from this jar. */
+    private static void loadClasses() throws IOException {
+        Path jar;
+        try {
+            jar = Paths.get(Training.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | RuntimeException e) {
+            return;
+        }
+        if (!Files.isRegularFile(jar)) {
+            return; // classes from a directory (tests): nothing to archive
+        }
+        ClassLoader loader = Training.class.getClassLoader();
+        try (JarFile file = new JarFile(jar.toFile())) {
+            for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
+                String name = entries.nextElement().getName();
+                if (!name.endsWith(".class") || name.startsWith("META-INF/") || name.endsWith("module-info.class")
+                        || !wanted(name)) {
+                    continue;
+                }
+                try {
+                    Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false, loader);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // an optional dependency of the library is absent: the class is never used either
+                }
+            }
+        }
+    }
+
+    private static boolean wanted(String name) {
+        for (String p : PACKAGES) {
+            if (name.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,163 @@
+package io.austin.bin;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.austin.formats.Fixtures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher's class-data archive, on a copy of the installed launcher and jar: made by the first start, mapped by
+ * the next, replaced when the jar changes, put in the user's cache folder when the install folder is read-only, off
+ * with {@code AUSTIN_CDS=0}. Runs on the JVM running the tests: AppCDS on 17, the ahead-of-time cache on 25.
+ */
+class ClassDataIT {
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    private static final String MOJO = "v3/two_threads.wall.py311.mojo";
+
+    @TempDir
+    Path tmp;
+    private Path install;
+
+    private static final boolean AOT = Runtime.version().feature() >= 25;
+
+    @BeforeEach
+    void copyTheInstall() throws IOException {
+        Path bin = Paths.get("").toAbsolutePath(); // failsafe runs in the module directory
+        Path jar = bin.resolve("target/austin.jar");
+        assumeTrue(Files.isRegularFile(jar), "the shaded jar is built by 'package'");
+        install = tmp.resolve("install");
+        Files.createDirectories(install.resolve("target"));
+        for (String tool : List.of("austin-tool", "mojo2austin")) {
+            Files.copy(bin.resolve(tool), install.resolve(tool), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Files.copy(jar, install.resolve("target/austin.jar"), StandardCopyOption.COPY_ATTRIBUTES);
+        for (Path p = tmp; p != null && p.startsWith(Path.of("/tmp")) && !p.equals(Path.of("/tmp")); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    private record Outcome(int code, String err) {
+    }
+
+    private Outcome convert(Path out, Map<String, String> env, List<String> prefix) throws Exception {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(install.resolve("mojo2austin").toString(), "--compat",
+                Fixtures.root().resolve(MOJO).toString(), out.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("AUSTIN_JAVA_OPTS");
+        pb.environment().remove("XDG_CACHE_HOME");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        byte[] err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "mojo2austin finished");
+        Outcome o = new Outcome(p.exitValue(), new String(err, StandardCharsets.UTF_8));
+        assertEquals(0, o.code(), o.err());
+        assertEquals("", o.err(), "nothing on stderr, not even the JVM's archive messages");
+        assertArrayEquals(Fixtures.bytes(Fixtures.root().resolve(MOJO.replace(".mojo", ".austin"))),
+                Files.readAllBytes(out));
+        return o;
+    }
+
+    private Outcome convert(Path out, Map<String, String> env) throws Exception {
+        return convert(out, env, List.of());
+    }
+
+    private static List<Path> archives(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("austin-[0-9]+-[0-9]+-[0-9]+\\.(jsa|aot)"))
+                    .sorted().toList();
+        }
+    }
+
+    /** Whether the run that wrote this class-loading log took the tool's classes from an archive. */
+    private static boolean mapped(Path log) throws IOException {
+        return Files.readAllLines(log).stream()
+                .anyMatch(l -> l.contains("io.austin.bin.Main ") && l.contains("shared objects file"));
+    }
+
+    @Test
+    void theFirstStartMakesTheArchiveAndTheNextMapsIt() throws Exception {
+        assertEquals(List.of(), archives(install.resolve("target")));
+        convert(tmp.resolve("a.austin"), Map.of());
+        List<Path> made = archives(install.resolve("target"));
+        assertEquals(1, made.size(), made.toString());
+        assertTrue(made.get(0).toString().endsWith(AOT ? ".aot" : ".jsa"), made.toString());
+
+        Path log = tmp.resolve("classes.log");
+        convert(tmp.resolve("b.austin"), Map.of("AUSTIN_JAVA_OPTS", "-Xlog:class+load:file=" + log));
+        assertTrue(mapped(log), "the tool's classes come from the archive");
+        assertEquals(made, archives(install.resolve("target")), "no second archive");
+    }
+
+    @Test
+    void aChangedJarGetsItsOwnArchiveAndTheStaleOneGoes() throws Exception {
+        convert(tmp.resolve("a.austin"), Map.of());
+        List<Path> first = archives(install.resolve("target"));
+        assertEquals(1, first.size(), first.toString());
+        Path jar = install.resolve("target/austin.jar");
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+
+        Path log = tmp.resolve("classes.log");
+        convert(tmp.resolve("b.austin"), Map.of("AUSTIN_JAVA_OPTS", "-Xlog:class+load:file=" + log));
+        List<Path> second = archives(install.resolve("target"));
+        assertEquals(1, second.size(), second.toString());
+        assertNotEquals(first, second);
+        assertFalse(Files.exists(first.get(0)), "the stale archive is removed");
+        assertTrue(mapped(log), "the new jar's classes come from the new archive");
+    }
+
+    @Test
+    void aReadOnlyInstallKeepsItsArchiveInTheUsersCacheFolder() throws Exception {
+        assumeTrue(Files.isExecutable(SETPRIV), "setpriv not installed");
+        assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "not root");
+        // The install stays root's (rwxr-xr-x); the tool runs as nobody, whose cache folder and output are its own.
+        Path home = Files.createDirectory(tmp.resolve("home"));
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        for (Path p : List.of(home, out)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        List<String> asNobody = List.of(SETPRIV.toString(), "--reuid=65534", "--regid=65534", "--clear-groups");
+        convert(out.resolve("a.austin"), Map.of("HOME", home.toString()), asNobody);
+        assertEquals(List.of(), archives(install.resolve("target")), "nothing written into the install");
+        List<Path> cached = archives(home.resolve(".cache/austin-jvm"));
+        assertEquals(1, cached.size(), cached.toString());
+
+        Path log = out.resolve("classes.log");
+        convert(out.resolve("b.austin"), Map.of("HOME", home.toString(), "AUSTIN_JAVA_OPTS",
+                "-Xlog:class+load:file=" + log), asNobody);
+        assertTrue(mapped(log), "the cached archive is mapped");
+    }
+
+    @Test
+    void austinCdsZeroRunsWithoutAnArchive() throws Exception {
+        Path log = tmp.resolve("classes.log");
+        convert(tmp.resolve("a.austin"), Map.of("AUSTIN_CDS", "0", "AUSTIN_JAVA_OPTS",
+                "-Xlog:class+load:file=" + log));
+        assertEquals(List.of(), archives(install.resolve("target")));
+        assertFalse(mapped(log));
+    }
+}
