@@ -36,7 +36,10 @@ public final class Sampler {
         /** The target's CPython runtime; null in children mode when the target itself is not Python. */
         PythonRuntime runtime();
 
-        /** Every process sampled so far, in the order they were found (children with {@link SamplerOptions#children()}). */
+        /**
+         * Every process sampled so far, in the order they were found (children with
+         * {@link SamplerOptions#children()}).
+         */
         List<ProcessInfo> processes();
 
         /** The run's counters as they are now (exact once the stream has terminated). */

@@ -2,7 +2,7 @@ package io.austin.sampler.bench;
 
 import io.austin.sampler.PythonRuntime;
 import io.austin.sampler.internal.linux.ProcessVmMemory;
-import io.austin.sampler.internal.linux.PythonLocator;
+import io.austin.sampler.internal.python.RuntimeLocator;
 import io.austin.sampler.internal.python.InterpreterWalker;
 import io.austin.sampler.internal.python.WalkResult;
 import java.io.BufferedReader;
@@ -74,7 +74,7 @@ public class SamplingBenchmark {
         Thread.sleep(200);
         int pid = (int) target.pid();
         memory = ProcessVmMemory.open(pid);
-        PythonRuntime rt = PythonLocator.locate(pid, memory, Duration.ofSeconds(5));
+        PythonRuntime rt = RuntimeLocator.locate(pid, memory, Duration.ofSeconds(5));
         walker = InterpreterWalker.create(memory, rt.major(), rt.minor(), rt.runtimeAddress(), rt.codeTypeAddress(), pid);
         WalkResult r = walker.walk();
         if (r.threadCount() != 1 || r.thread(0).depth() != depth) {

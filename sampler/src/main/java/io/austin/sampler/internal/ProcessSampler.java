@@ -10,7 +10,7 @@ import io.austin.sampler.SamplerException;
 import io.austin.sampler.SamplerException.Reason;
 import io.austin.sampler.internal.linux.ProcTasks;
 import io.austin.sampler.internal.linux.ProcessVmMemory;
-import io.austin.sampler.internal.linux.PythonLocator;
+import io.austin.sampler.internal.python.RuntimeLocator;
 import io.austin.sampler.internal.python.InterpreterWalker;
 import io.austin.sampler.internal.python.ThreadStack;
 import io.austin.sampler.internal.python.UnsupportedPythonException;
@@ -82,7 +82,7 @@ final class ProcessSampler implements AutoCloseable {
             mem = openMemory(target, deadline);
             PythonRuntime rt;
             try {
-                rt = PythonLocator.locate(target.pid(), mem,
+                rt = RuntimeLocator.locate(target.pid(), mem,
                         Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             } catch (SamplerException e) {
                 throw ended(target, e);

@@ -3,7 +3,7 @@ package io.austin.sampler.internal;
 import io.austin.sampler.SamplerException;
 import io.austin.sampler.internal.linux.ProcTasks;
 import io.austin.sampler.internal.linux.ProcessVmMemory;
-import io.austin.sampler.internal.linux.PythonLocator;
+import io.austin.sampler.internal.python.RuntimeLocator;
 import io.austin.sampler.internal.python.Layouts;
 import io.austin.sampler.internal.python.InterpreterWalker;
 
@@ -33,7 +33,7 @@ final class Warmup {
                 InterpreterWalker.create(m, 3, 12, 0x1000, 0, self).walk();
             }
             try {
-                PythonLocator.locate(self, null);
+                RuntimeLocator.locate(self, null);
             } catch (SamplerException expected) {
                 // This JVM is not Python: the point was to load the maps and ELF readers.
             }

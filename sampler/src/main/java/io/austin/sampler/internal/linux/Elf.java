@@ -24,7 +24,7 @@ import java.util.OptionalLong;
  * truncated or corrupt file fails with a {@link SamplerException} ({@code NOT_PYTHON}) that names the problem,
  * never with an index exception.
  */
-final class Elf {
+public final class Elf {
     static final int ET_EXEC = 2;
     static final int ET_DYN = 3;
     static final int PT_LOAD = 1;
@@ -65,7 +65,7 @@ final class Elf {
      * @param link {@code sh_link}
      * @param entrySize {@code sh_entsize}
      */
-    record Section(String name, int type, long address, long offset, long size, int link, long entrySize) {
+    public record Section(String name, int type, long address, long offset, long size, int link, long entrySize) {
     }
 
     private final String name;
@@ -102,7 +102,7 @@ final class Elf {
      * @throws IOException if the file cannot be opened or mapped
      * @throws SamplerException NOT_PYTHON if the file is not a valid ELF64 little-endian file
      */
-    static Elf open(final Path file) throws IOException {
+    public static Elf open(final Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             final long length = ch.size();
             if (length > Integer.MAX_VALUE) {
@@ -146,7 +146,7 @@ final class Elf {
      * The first {@code PT_LOAD}'s {@code p_vaddr} rounded down to its {@code p_align}: the link-time address of
      * the lowest mapping, from which the load bias is computed.
      */
-    long firstLoadVaddr() {
+    public long firstLoadVaddr() {
         final ProgramHeader ph = firstLoad().orElseThrow(() -> corrupt("no PT_LOAD program header"));
         final long align = ph.align();
         // p_align is a power of two (or 0/1 for "none"); anything else is not trusted for rounding.
@@ -154,7 +154,7 @@ final class Elf {
     }
 
     /** The first section with this name. */
-    Optional<Section> section(final String sectionName) {
+    public Optional<Section> section(final String sectionName) {
         for (final Section s : sections) {
             if (s.name().equals(sectionName)) {
                 return Optional.of(s);
@@ -176,7 +176,7 @@ final class Elf {
      *
      * @return the values found, keyed by name; names not found are absent
      */
-    Map<String, Long> symbols(final String... names) {
+    public Map<String, Long> symbols(final String... names) {
         final Map<String, Long> found = dynamicSymbols(names);
         if (found.size() < names.length) {
             scanTables(SHT_SYMTAB, names, found);
@@ -185,7 +185,7 @@ final class Elf {
     }
 
     /** Like {@link #symbols}, but only in {@code .dynsym}: the exported symbols, found without a full scan. */
-    Map<String, Long> dynamicSymbols(final String... names) {
+    public Map<String, Long> dynamicSymbols(final String... names) {
         final Map<String, Long> found = new HashMap<>();
         final Optional<Section> hash = sectionOfType(SHT_GNU_HASH);
         if (hash.isPresent() && hash.get().link() > 0 && hash.get().link() < sections.size()
@@ -346,7 +346,7 @@ final class Elf {
      *
      * @return the bytes, or empty if the range is not backed by the file
      */
-    Optional<byte[]> bytesAt(final long vaddr, final int length) {
+    public Optional<byte[]> bytesAt(final long vaddr, final int length) {
         for (final ProgramHeader ph : programHeaders) {
             if (ph.type() != PT_LOAD || vaddr < ph.vaddr() || length < 0) {
                 continue;

@@ -3,8 +3,8 @@ package io.austin.sampler.internal.python;
 import java.util.Arrays;
 
 /**
- * The outcome of one {@link InterpreterWalker#walk()}: every thread of every interpreter, and per interpreter its id and
- * GC state. Owned and reused by the walker (a steady-state pass allocates nothing): valid until the next pass.
+ * The outcome of one {@link InterpreterWalker#walk()}: every thread of every interpreter, and per interpreter its id
+ * and GC state. Owned and reused by the walker (a steady-state pass allocates nothing): valid until the next pass.
  */
 public final class WalkResult {
     ThreadStack[] threads = new ThreadStack[8];

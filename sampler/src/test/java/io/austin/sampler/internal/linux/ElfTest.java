@@ -1,5 +1,6 @@
 package io.austin.sampler.internal.linux;
 
+import io.austin.sampler.internal.python.RuntimeLocator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,7 +64,7 @@ class ElfTest {
         final long pyVersion = elf.symbol("Py_Version").orElseThrow();
         final long hex = ByteBuffer.wrap(elf.bytesAt(pyVersion, 8).orElseThrow()).order(ByteOrder.LITTLE_ENDIAN)
                 .getLong();
-        assertTrue(PythonLocator.plausible(hex), Long.toHexString(hex));
+        assertTrue(RuntimeLocator.plausible(hex), Long.toHexString(hex));
         assertTrue(lib.getFileName().toString().startsWith("libpython3." + (hex >>> 16 & 0xff) + "."));
         assertTrue(elf.bytesAt(elf.section(".bss").orElseThrow().address() + 16, 8).isEmpty(),
                 ".bss has no bytes in the file");

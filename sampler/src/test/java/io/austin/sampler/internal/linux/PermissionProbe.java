@@ -1,5 +1,6 @@
 package io.austin.sampler.internal.linux;
 
+import io.austin.sampler.internal.python.RuntimeLocator;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import io.austin.sampler.SamplerException;
@@ -18,7 +19,7 @@ public final class PermissionProbe {
         report("maps", () -> ProcMaps.read(pid));
         report("memfile", () -> ProcMemFile.open(pid));
         report("vm", () -> ProcessVmMemory.open(pid));
-        report("locate", () -> PythonLocator.locate(pid, null));
+        report("locate", () -> RuntimeLocator.locate(pid, null));
         // The raw system call, to see the errno the kernel really gives and how it is mapped.
         try (Memory local = new Memory(16); Memory remote = new Memory(16); Memory buf = new Memory(8)) {
             local.setPointer(0, buf);

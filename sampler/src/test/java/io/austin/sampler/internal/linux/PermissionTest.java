@@ -1,5 +1,6 @@
 package io.austin.sampler.internal.linux;
 
+import io.austin.sampler.internal.python.RuntimeLocator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -23,7 +24,7 @@ class PermissionTest {
     void anUnprivilegedUserGetsPermissionDenied(@TempDir final Path dir) throws Exception {
         assumeTrue(Files.isExecutable(SETPRIV), "setpriv not installed");
         assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")), "not root");
-        final Path classes = codeSource(PythonLocator.class);
+        final Path classes = codeSource(RuntimeLocator.class);
         final Path testClasses = codeSource(PermissionProbe.class);
         // The child runs as nobody, who cannot read the local Maven repository: give it a copy of JNA.
         final Path jna = dir.resolve("jna.jar");

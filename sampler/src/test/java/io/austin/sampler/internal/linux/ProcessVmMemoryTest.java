@@ -1,5 +1,6 @@
 package io.austin.sampler.internal.linux;
 
+import io.austin.sampler.internal.python.RuntimeLocator;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -200,7 +201,7 @@ class ProcessVmMemoryTest {
         try (Targets.Target target = Targets.python(exe);
                 ProcessVmMemory vm = ProcessVmMemory.open(target.pid());
                 ProcMemFile file = ProcMemFile.open(target.pid())) {
-            final PythonRuntime rt = PythonLocator.locate(target.pid(), vm);
+            final PythonRuntime rt = RuntimeLocator.locate(target.pid(), vm);
             final long[] addresses = {rt.runtimeAddress(), rt.codeTypeAddress(), rt.unicodeTypeAddress(), UNMAPPED,
                 rt.runtimeAddress()};
             final int[] lengths = {512, 200, 200, 8, 8};

@@ -17,27 +17,27 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /** Spawns target processes for the tests and always cleans them up. */
-final class Targets {
+public final class Targets {
     /** Interpreters the tests try: {@link io.austin.sampler.Pythons#ALL}, absent ones skipped (or failed in CI). */
-    static final List<String> INTERPRETERS = io.austin.sampler.Pythons.ALL.stream()
+    public static final List<String> INTERPRETERS = io.austin.sampler.Pythons.ALL.stream()
             .map(py -> py.path().toString()).toList();
 
     /**
      * Prints the ground truth (the runtime address from ctypes, the version) and sleeps. The address is that of
      * the {@code _PyRuntime} symbol as the dynamic loader resolved it.
      */
-    static final String SCRIPT = "import time,ctypes,sys; print(hex(ctypes.addressof(ctypes.c_char.in_dll("
+    public static final String SCRIPT = "import time,ctypes,sys; print(hex(ctypes.addressof(ctypes.c_char.in_dll("
             + "ctypes.pythonapi,'_PyRuntime'))), sys.hexversion, flush=True); time.sleep(30)";
 
     private Targets() {
     }
 
-    static Stream<String> interpreters() {
+    public static Stream<String> interpreters() {
         return INTERPRETERS.stream();
     }
 
     /** Skips the calling test if the interpreter is not installed here (fails it when all are required). */
-    static Path require(final String interpreter) {
+    public static Path require(final String interpreter) {
         final Path exe = Path.of(interpreter);
         if (!Files.isExecutable(exe) && io.austin.sampler.Pythons.REQUIRED) {
             org.junit.jupiter.api.Assertions.fail(interpreter + " is not installed and AUSTIN_PYTHONS=required");
@@ -47,7 +47,7 @@ final class Targets {
     }
 
     /** A spawned process; closing it kills it and waits (bounded) for it to go. */
-    static final class Target implements AutoCloseable {
+    public static final class Target implements AutoCloseable {
         final Process process;
         final String firstLine;
 
@@ -56,16 +56,16 @@ final class Targets {
             this.firstLine = firstLine;
         }
 
-        int pid() {
+        public int pid() {
             return (int) process.pid();
         }
 
         /** Fields of the first line printed by {@link #SCRIPT}: address (hex) and hexversion. */
-        long runtimeAddress() {
+        public long runtimeAddress() {
             return Long.parseLong(firstLine.split(" ")[0].substring(2), 16);
         }
 
-        long hexVersion() {
+        public long hexVersion() {
             return Long.parseLong(firstLine.split(" ")[1]);
         }
 
@@ -81,12 +81,12 @@ final class Targets {
     }
 
     /** Starts a Python target and waits (bounded) until it has printed its ground truth. */
-    static Target python(final Path exe) throws IOException {
+    public static Target python(final Path exe) throws IOException {
         return spawn(List.of(exe.toString(), "-S", "-c", SCRIPT), true);
     }
 
     /** Starts a command; if {@code waitForLine}, waits for its first output line. */
-    static Target spawn(final List<String> command, final boolean waitForLine) throws IOException {
+    public static Target spawn(final List<String> command, final boolean waitForLine) throws IOException {
         final ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command));
         if (!waitForLine) {
             return new Target(pb.redirectError(ProcessBuilder.Redirect.DISCARD).start(), "");
@@ -95,7 +95,7 @@ final class Targets {
     }
 
     /** Starts a prepared command and waits (bounded) for its first output line. */
-    static Target start(final ProcessBuilder pb) throws IOException {
+    public static Target start(final ProcessBuilder pb) throws IOException {
         final List<String> command = pb.command();
         final Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
         final CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
@@ -119,7 +119,7 @@ final class Targets {
     }
 
     /** A PID that certainly does not exist now: that of a child that has exited and been reaped. */
-    static int vanishedPid() throws IOException, InterruptedException {
+    public static int vanishedPid() throws IOException, InterruptedException {
         final Process p = new ProcessBuilder("/bin/true").start();
         p.waitFor(10, TimeUnit.SECONDS);
         final int pid = (int) p.pid();

@@ -307,7 +307,8 @@ class RealProcessTest {
     @MethodSource("pythons")
     void churningTargetNeverBreaksTheWalk(String python) throws Exception {
         assumeTrue(Files.isExecutable(Path.of(python)), python + " not installed");
-        try (Target t = new Target(python, "churn"); ProcessVmMemory mem = ProcessVmMemory.open((int) t.process.pid())) {
+        try (Target t = new Target(python, "churn");
+                ProcessVmMemory mem = ProcessVmMemory.open((int) t.process.pid())) {
             t.awaitReady();
             InterpreterWalker w = t.walker(mem);
             int passes = 3000;

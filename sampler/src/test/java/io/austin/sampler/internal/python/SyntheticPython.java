@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Builds a fake CPython address space in a {@link FakeMemory} from a version's table layout: runtime (with a
- * {@code _Py_DebugOffsets} block on 3.13+), interpreters, thread states, frames (frame objects on 3.8–3.10, data-stack
- * chunks on 3.11+), code objects, strings and line tables.
+ * {@code _Py_DebugOffsets} block on 3.13+), interpreters, thread states, frames (frame objects on 3.8–3.10,
+ * data-stack chunks on 3.11+), code objects, strings and line tables.
  */
 final class SyntheticPython {
     static final int PID = 4242;

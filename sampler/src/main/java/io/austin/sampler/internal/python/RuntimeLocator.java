@@ -1,7 +1,10 @@
-package io.austin.sampler.internal.linux;
+package io.austin.sampler.internal.python;
 
 import io.austin.sampler.PythonRuntime;
 import io.austin.sampler.internal.RemoteMemory;
+import io.austin.sampler.internal.linux.Elf;
+import io.austin.sampler.internal.linux.ProcMaps;
+import io.austin.sampler.internal.linux.ProcPath;
 import io.austin.sampler.SamplerException;
 import io.austin.sampler.SamplerException.Reason;
 import java.io.IOException;
@@ -26,7 +29,7 @@ import java.util.Optional;
  *
  * <p>Builds whose object layout differs from the release layout (debug, free-threaded) are refused.
  */
-public final class PythonLocator {
+public final class RuntimeLocator {
     private static final String RUNTIME = "_PyRuntime";
     private static final String VERSION = "Py_Version";
     private static final String CODE_TYPE = "PyCode_Type";
@@ -46,7 +49,7 @@ public final class PythonLocator {
     private static final long FAST_POLL_NANOS = 200_000_000L;
     private static final long MAX_PAUSE_NANOS = 20_000_000L;
 
-    private PythonLocator() {
+    private RuntimeLocator() {
     }
 
     /**
@@ -265,7 +268,7 @@ public final class PythonLocator {
     }
 
     /** A {@code PY_VERSION_HEX} of Python 3 with a known release level (alpha, beta, candidate, final). */
-    static boolean plausible(final long hex) {
+    public static boolean plausible(final long hex) {
         final long level = hex >>> 4 & 0xf;
         return hex >>> 24 == 3 && (level >= 0xa && level <= 0xc || level == 0xf);
     }

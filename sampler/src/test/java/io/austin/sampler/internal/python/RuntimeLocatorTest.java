@@ -1,5 +1,10 @@
-package io.austin.sampler.internal.linux;
+package io.austin.sampler.internal.python;
 
+import io.austin.sampler.internal.linux.Elf;
+import io.austin.sampler.internal.linux.ProcMaps;
+import io.austin.sampler.internal.linux.ProcMemFile;
+import io.austin.sampler.internal.linux.ProcessVmMemory;
+import io.austin.sampler.internal.linux.Targets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class PythonLocatorTest {
+class RuntimeLocatorTest {
 
     static List<String> interpreters() {
         return Targets.INTERPRETERS;
@@ -38,7 +43,7 @@ class PythonLocatorTest {
         final Path exe = Targets.require(interpreter);
         try (Targets.Target target = Targets.python(exe);
                 ProcessVmMemory memory = ProcessVmMemory.open(target.pid())) {
-            final PythonRuntime rt = PythonLocator.locate(target.pid(), memory);
+            final PythonRuntime rt = RuntimeLocator.locate(target.pid(), memory);
             final long hex = target.hexVersion();
 
             assertEquals(target.pid(), rt.pid());
@@ -59,7 +64,7 @@ class PythonLocatorTest {
                 // 3.13+: the version comes from the debug-offsets cookie at the start of the live runtime.
                 final ByteBuffer head = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
                 assertTrue(memory.read(rt.runtimeAddress(), head, 0, 24));
-                assertEquals(hex, PythonLocator.versionFromRuntime(rt.pid(), rt.binaryPath(),
+                assertEquals(hex, RuntimeLocator.versionFromRuntime(rt.pid(), rt.binaryPath(),
                         new long[] {head.getLong(0), head.getLong(8), head.getLong(16)}));
             }
             assertNotEquals(0, rt.codeTypeAddress());
@@ -79,7 +84,7 @@ class PythonLocatorTest {
             assertEquals("str\0", new String(buf.array(), 0, 4, StandardCharsets.US_ASCII));
 
             // The retrying variant finds the same runtime at once.
-            assertEquals(rt, PythonLocator.locate(target.pid(), memory, Duration.ofSeconds(5)));
+            assertEquals(rt, RuntimeLocator.locate(target.pid(), memory, Duration.ofSeconds(5)));
         }
     }
 
@@ -90,7 +95,7 @@ class PythonLocatorTest {
         Files.copy(original, copy);
         try (Targets.Target target = Targets.python(copy)) {
             Files.delete(copy);
-            final PythonRuntime rt = PythonLocator.locate(target.pid(), null);
+            final PythonRuntime rt = RuntimeLocator.locate(target.pid(), null);
             assertEquals(target.runtimeAddress(), rt.runtimeAddress());
             assertEquals(target.hexVersion(), rt.versionHex());
             assertEquals(copy.toString(), rt.binaryPath());
@@ -110,7 +115,7 @@ class PythonLocatorTest {
             Files.delete(lib);
             final ProcMaps.Mapping mapping = ProcMaps.read(target.pid()).firstMapping(lib.toString()).orElseThrow();
             assertTrue(mapping.deleted());
-            final PythonRuntime rt = PythonLocator.locate(target.pid(), null);
+            final PythonRuntime rt = RuntimeLocator.locate(target.pid(), null);
             assertEquals(target.runtimeAddress(), rt.runtimeAddress());
             assertEquals(target.hexVersion(), rt.versionHex());
             assertEquals(lib.toString(), rt.binaryPath());
@@ -126,7 +131,7 @@ class PythonLocatorTest {
         Files.copy(Targets.require("/usr/bin/python3.11"), copy);
         try (Targets.Target target = Targets.python(copy)) {
             final SamplerException e = assertThrows(SamplerException.class,
-                    () -> PythonLocator.locate(target.pid(), null, Duration.ofSeconds(5)));
+                    () -> RuntimeLocator.locate(target.pid(), null, Duration.ofSeconds(5)));
             assertEquals(Reason.UNSUPPORTED_BUILD, e.reason());
             assertEquals(32, e.exitStatus());
             assertTrue(e.getMessage().contains(name.endsWith("d") ? "debug build" : "free-threaded"),
@@ -136,15 +141,15 @@ class PythonLocatorTest {
 
     @Test
     void debugOnlySymbolsRefuseTheBuild() {
-        final PythonLocator.NameVersion plain = new PythonLocator.NameVersion(3, 12, "");
-        PythonLocator.rejectUnsupportedBuild(1, "x", plain, null, Map.of("_PyRuntime", 1L));
-        PythonLocator.rejectUnsupportedBuild(1, "x", null, null, Map.of());
+        final RuntimeLocator.NameVersion plain = new RuntimeLocator.NameVersion(3, 12, "");
+        RuntimeLocator.rejectUnsupportedBuild(1, "x", plain, null, Map.of("_PyRuntime", 1L));
+        RuntimeLocator.rejectUnsupportedBuild(1, "x", null, null, Map.of());
         for (final String symbol : List.of("_Py_NegativeRefcount", "_Py_RefTotal")) {
             assertEquals(Reason.UNSUPPORTED_BUILD, assertThrows(SamplerException.class,
-                    () -> PythonLocator.rejectUnsupportedBuild(1, "x", plain, null, Map.of(symbol, 1L))).reason());
+                    () -> RuntimeLocator.rejectUnsupportedBuild(1, "x", plain, null, Map.of(symbol, 1L))).reason());
         }
-        assertThrows(SamplerException.class, () -> PythonLocator.rejectUnsupportedBuild(1, "x",
-                new PythonLocator.NameVersion(3, 13, "t"), null, Map.of()));
+        assertThrows(SamplerException.class, () -> RuntimeLocator.rejectUnsupportedBuild(1, "x",
+                new RuntimeLocator.NameVersion(3, 13, "t"), null, Map.of()));
     }
 
     @Test
@@ -162,7 +167,7 @@ class PythonLocatorTest {
         pb.environment().put("PYTHONHOME", home.toString());
         try (Targets.Target target = Targets.start(pb)) {
             final SamplerException e = assertThrows(SamplerException.class,
-                    () -> PythonLocator.locate(target.pid(), null, Duration.ofSeconds(5)));
+                    () -> RuntimeLocator.locate(target.pid(), null, Duration.ofSeconds(5)));
             assertEquals(Reason.UNKNOWN_VERSION, e.reason(), e.getMessage());
             assertEquals(3, e.exitStatus());
             assertTrue(e.getMessage().contains(real.toString()), e.getMessage());
@@ -178,8 +183,8 @@ class PythonLocatorTest {
         try (Targets.Target target = Targets.spawn(List.of("/bin/sh", "-c",
                 "sleep 0.3; exec " + interpreter + " -S -c 'import time; time.sleep(30)'"), false);
                 ProcMemFile memory = ProcMemFile.open(target.pid())) {
-            assertThrows(SamplerException.class, () -> PythonLocator.locate(target.pid(), memory));
-            final PythonRuntime rt = PythonLocator.locate(target.pid(), memory, Duration.ofSeconds(15));
+            assertThrows(SamplerException.class, () -> RuntimeLocator.locate(target.pid(), memory));
+            final PythonRuntime rt = RuntimeLocator.locate(target.pid(), memory, Duration.ofSeconds(15));
             assertEquals(target.pid(), rt.pid());
             assertNotEquals(0, rt.runtimeAddress());
         }
@@ -192,7 +197,7 @@ class PythonLocatorTest {
             // Give exec a moment so the target really is sleep, then ask with a short retry budget.
             final long start = System.nanoTime();
             final SamplerException e = assertThrows(SamplerException.class,
-                    () -> PythonLocator.locate(target.pid(), memory, Duration.ofMillis(300)));
+                    () -> RuntimeLocator.locate(target.pid(), memory, Duration.ofMillis(300)));
             assertEquals(Reason.NOT_PYTHON, e.reason());
             assertEquals(32, e.exitStatus());
             assertTrue(System.nanoTime() - start >= 300_000_000L, "retried until the deadline");
@@ -205,7 +210,7 @@ class PythonLocatorTest {
     void aVanishedProcessIsNoSuchProcess() throws Exception {
         final int pid = Targets.vanishedPid();
         final SamplerException e = assertThrows(SamplerException.class,
-                () -> PythonLocator.locate(pid, null, Duration.ofSeconds(5)));
+                () -> RuntimeLocator.locate(pid, null, Duration.ofSeconds(5)));
         assertEquals(Reason.NO_SUCH_PROCESS, e.reason());
         assertEquals(38, e.exitStatus());
         assertEquals(Reason.NO_SUCH_PROCESS, assertThrows(SamplerException.class,
@@ -213,56 +218,56 @@ class PythonLocatorTest {
         assertEquals(Reason.NO_SUCH_PROCESS, assertThrows(SamplerException.class,
                 () -> ProcMemFile.open(pid)).reason());
         assertEquals(Reason.NO_SUCH_PROCESS, assertThrows(SamplerException.class,
-                () -> PythonLocator.locate(-1, null)).reason());
+                () -> RuntimeLocator.locate(-1, null)).reason());
     }
 
     @Test
     void versionsFromFileNames() {
-        assertEquals(new PythonLocator.NameVersion(3, 11, ""),
-                PythonLocator.versionFromName("libpython3.11.so.1.0", "libpython"));
-        assertEquals(new PythonLocator.NameVersion(3, 9, ""), PythonLocator.versionFromName("python3.9", "python"));
-        assertEquals(new PythonLocator.NameVersion(3, 10, ""),
-                PythonLocator.versionFromName("python3.10-config", "python"));
-        final PythonLocator.NameVersion debug = PythonLocator.versionFromName("libpython3.12d.so.1.0", "libpython");
+        assertEquals(new RuntimeLocator.NameVersion(3, 11, ""),
+                RuntimeLocator.versionFromName("libpython3.11.so.1.0", "libpython"));
+        assertEquals(new RuntimeLocator.NameVersion(3, 9, ""), RuntimeLocator.versionFromName("python3.9", "python"));
+        assertEquals(new RuntimeLocator.NameVersion(3, 10, ""),
+                RuntimeLocator.versionFromName("python3.10-config", "python"));
+        final RuntimeLocator.NameVersion debug = RuntimeLocator.versionFromName("libpython3.12d.so.1.0", "libpython");
         assertTrue(debug.debug());
         assertFalse(debug.freeThreaded());
-        final PythonLocator.NameVersion ft = PythonLocator.versionFromName("python3.13t", "python");
+        final RuntimeLocator.NameVersion ft = RuntimeLocator.versionFromName("python3.13t", "python");
         assertTrue(ft.freeThreaded());
-        assertTrue(PythonLocator.versionFromName("libpython3.14td.so", "libpython").debug());
-        assertNull(PythonLocator.versionFromName("libpython3.so", "libpython"));
-        assertNull(PythonLocator.versionFromName("python3", "python"));
-        assertNull(PythonLocator.versionFromName("sleep", "python"));
+        assertTrue(RuntimeLocator.versionFromName("libpython3.14td.so", "libpython").debug());
+        assertNull(RuntimeLocator.versionFromName("libpython3.so", "libpython"));
+        assertNull(RuntimeLocator.versionFromName("python3", "python"));
+        assertNull(RuntimeLocator.versionFromName("sleep", "python"));
         // The prefix may appear more than once; the first one followed by a version wins.
-        assertEquals(new PythonLocator.NameVersion(3, 8, ""),
-                PythonLocator.versionFromName("python-wrapper-python3.8", "python"));
+        assertEquals(new RuntimeLocator.NameVersion(3, 8, ""),
+                RuntimeLocator.versionFromName("python-wrapper-python3.8", "python"));
     }
 
     @Test
     void debugCookieGivesTheVersionAndRejectsFreeThreadedBuilds() {
         final long cookie = ByteBuffer.wrap("xdebugpy".getBytes(StandardCharsets.US_ASCII))
                 .order(ByteOrder.LITTLE_ENDIAN).getLong();
-        assertEquals(0x030d00f0L, PythonLocator.versionFromRuntime(1, "x", new long[] {cookie, 0x030d00f0L, 0}));
-        assertEquals(0x030e00b1L, PythonLocator.versionFromRuntime(1, "x", new long[] {cookie, 0x030e00b1L, 0}));
+        assertEquals(0x030d00f0L, RuntimeLocator.versionFromRuntime(1, "x", new long[] {cookie, 0x030d00f0L, 0}));
+        assertEquals(0x030e00b1L, RuntimeLocator.versionFromRuntime(1, "x", new long[] {cookie, 0x030e00b1L, 0}));
         final SamplerException e = assertThrows(SamplerException.class,
-                () -> PythonLocator.versionFromRuntime(7, "libpython3.13t.so", new long[] {cookie, 0x030d00f0L, 1}));
+                () -> RuntimeLocator.versionFromRuntime(7, "libpython3.13t.so", new long[] {cookie, 0x030d00f0L, 1}));
         assertEquals(Reason.UNSUPPORTED_BUILD, e.reason());
         assertEquals(32, e.exitStatus());
         assertTrue(e.getMessage().contains("free-threaded"), e.getMessage());
         // No cookie (3.12 and older), a garbage version, or an unreadable runtime: no answer from this method.
-        assertEquals(0, PythonLocator.versionFromRuntime(1, "x", new long[] {0, 0x030d00f0L, 0}));
-        assertEquals(0, PythonLocator.versionFromRuntime(1, "x", new long[] {cookie, 0x12345678L, 0}));
-        assertEquals(0, PythonLocator.versionFromRuntime(1, "x", new long[] {cookie, 0x030b07f0L, 0}));
-        assertEquals(0, PythonLocator.versionFromRuntime(1, "x", null));
+        assertEquals(0, RuntimeLocator.versionFromRuntime(1, "x", new long[] {0, 0x030d00f0L, 0}));
+        assertEquals(0, RuntimeLocator.versionFromRuntime(1, "x", new long[] {cookie, 0x12345678L, 0}));
+        assertEquals(0, RuntimeLocator.versionFromRuntime(1, "x", new long[] {cookie, 0x030b07f0L, 0}));
+        assertEquals(0, RuntimeLocator.versionFromRuntime(1, "x", null));
     }
 
     @Test
     void plausibleVersionWords() {
-        assertTrue(PythonLocator.plausible(0x030b07f0L));
-        assertTrue(PythonLocator.plausible(0x030e00a7L));
-        assertFalse(PythonLocator.plausible(0));
-        assertFalse(PythonLocator.plausible(0x020712f0L));
-        assertFalse(PythonLocator.plausible(0x030b0700L));
-        assertFalse(PythonLocator.plausible(0x1_030b07f0L));
+        assertTrue(RuntimeLocator.plausible(0x030b07f0L));
+        assertTrue(RuntimeLocator.plausible(0x030e00a7L));
+        assertFalse(RuntimeLocator.plausible(0));
+        assertFalse(RuntimeLocator.plausible(0x020712f0L));
+        assertFalse(RuntimeLocator.plausible(0x030b0700L));
+        assertFalse(RuntimeLocator.plausible(0x1_030b07f0L));
     }
 
     @Test
