@@ -22,7 +22,8 @@ import java.util.jar.JarFile;
  * <p>It converts a small recorded profile with every converter from MOJO and from text, prints {@code austin}'s
  * help and version, and samples a short Python run when a {@code python3} is on the {@code PATH} (text, then MOJO
  * in full mode); without one it loads, without initialising, the sampler's and JNA's classes instead. (Loading every
- * class of every library would make the archive larger and each start touch more of it: measured, slower.) Everything goes to a null stream; failures are
+ * class of every library would make the archive larger and each start touch more of it: measured, slower.)
+ * Everything goes to a null stream; failures are
  * ignored, since a partial archive is still an archive. A watchdog ends the run after {@link #LIMIT_MS}.
  */
 final class Training {

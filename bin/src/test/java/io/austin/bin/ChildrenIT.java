@@ -116,7 +116,8 @@ class ChildrenIT {
                 assertEquals(0, r.status(), r.err());
                 String out = r.out();
                 assertTrue(out.startsWith("\n\n"), "two empty lines first");
-                assertTrue(out.contains("\uD83D\uDE80 Process \033[35;1m" + target.pid() + "\033[0m \uD83E\uDDF5 Thread "
+                assertTrue(out.contains("\uD83D\uDE80 Process \033[35;1m" + target.pid()
+                        + "\033[0m \uD83E\uDDF5 Thread "
                         + "\033[34;1m0:" + target.pid() + "\033[0m\n\n"), "the busy main thread: " + out);
                 assertTrue(out.contains("\uD83D\uDCA4 Process"), "the sleeping thread: " + out);
                 assertTrue(out.contains("    \033[33;1msleeping\033[0m (\033[36;1m"

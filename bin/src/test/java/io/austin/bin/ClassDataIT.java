@@ -51,7 +51,8 @@ class ClassDataIT {
             Files.copy(bin.resolve(tool), install.resolve(tool), StandardCopyOption.COPY_ATTRIBUTES);
         }
         Files.copy(jar, install.resolve("target/austin.jar"), StandardCopyOption.COPY_ATTRIBUTES);
-        for (Path p = tmp; p != null && p.startsWith(Path.of("/tmp")) && !p.equals(Path.of("/tmp")); p = p.getParent()) {
+        Path top = Path.of("/tmp");
+        for (Path p = tmp; p != null && p.startsWith(top) && !p.equals(top); p = p.getParent()) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }

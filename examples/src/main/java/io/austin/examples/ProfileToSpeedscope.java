@@ -34,8 +34,8 @@ public final class ProfileToSpeedscope {
         SamplerOptions options = SamplerOptions.defaults().withInterval(Duration.ofMillis(1));
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(out))) {
             long bytes = Sampler.spawn(command, options)
-                    .as(Conversions.toSpeedscope(SpeedscopeOptions.defaults().withName(command.get(0))))
-                    .as(Conversions.writeTo(file))
+                    .as(Conversions.writeTo(Conversions.toSpeedscope(
+                            SpeedscopeOptions.defaults().withName(command.get(0))), file))
                     .block();
             System.err.println("wrote " + bytes + " bytes of speedscope JSON to " + out);
         }
