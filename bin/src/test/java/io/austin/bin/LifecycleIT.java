@@ -234,6 +234,39 @@ class LifecycleIT {
         }
     }
 
+    /**
+     * Status 37: an unprivileged user attaching to a root-owned Python (the launcher run as nobody, who cannot even
+     * write the archive folder: it must still start, silently). The phrase is Austin's.
+     */
+    @Test
+    void attachingWithoutTheRightsGives37() throws Exception {
+        Path setpriv = Paths.get("/usr/bin/setpriv");
+        assumeTrue(Files.isExecutable(setpriv), "setpriv not installed");
+        assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Paths.get("/proc/self"), "unix:uid")), "not root");
+        assumeTrue(Files.isRegularFile(Paths.get("target/austin.jar")), "the shaded jar is built by 'package'");
+        Process target = new ProcessBuilder(python(), "-S", "-c", "import time; print('ready', flush=True); "
+                + "time.sleep(60)").redirectErrorStream(true).start();
+        try {
+            assertTrue(new String(target.getInputStream().readNBytes(5), StandardCharsets.UTF_8).startsWith("ready"));
+            ProcessBuilder pb = new ProcessBuilder(setpriv.toString(), "--reuid=65534", "--regid=65534",
+                    "--clear-groups", Paths.get("austin").toAbsolutePath().toString(), "-x", "1", "-p",
+                    Long.toString(target.pid())).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            pb.environment().put("HOME", "/nonexistent");
+            pb.environment().remove("XDG_CACHE_HOME");
+            Process austin = pb.start();
+            String err = new String(austin.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(austin.waitFor(60, TimeUnit.SECONDS), "austin finished");
+            assertEquals(37, austin.exitValue(), err);
+            assertTrue(err.contains("Insufficient permissions"), err);
+            List<String> lines = err.lines().filter(l -> !l.isBlank()).toList();
+            assertEquals(1, lines.size(), "one line, no JVM or archive noise: " + err);
+            assertTrue(target.isAlive(), "the target is untouched");
+        } finally {
+            target.destroyForcibly().waitFor();
+        }
+    }
+
     /** The statistics banner tells the truth about the output it goes with. */
     @Test
     void statisticsBannerAgreesWithTheOutput() throws Exception {

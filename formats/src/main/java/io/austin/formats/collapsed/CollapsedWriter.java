@@ -61,14 +61,16 @@ public final class CollapsedWriter implements ProfileEventWriter {
     private final RecentKeys<Recent> recent = new RecentKeys<>();
 
     /**
-     * A recent thread's text prefix, and the text of the frames of its last sample with where each frame ends. A
-     * thread's next stack mostly shares its callers with the last one (the same references, root first): that part
-     * is one copy, and only the frames after it are looked up and rendered.
+     * A recent thread's text prefix, and where the text of the frames of its last sample lies in the output buffer,
+     * with where each frame ends. A thread's next stack mostly shares its callers with the last one (the same
+     * references, root first): while that text is still in the buffer (not drained since), the shared part is one
+     * copy within the buffer, and only the frames after it are looked up and rendered.
      */
     private static final class Recent {
         final byte[] prefix;
         List<FrameRef> frames = List.of();
-        byte[] text = new byte[256];
+        long drains = -1;
+        int start;
         int[] ends = new int[32];
 
         Recent(byte[] prefix) {
@@ -194,38 +196,34 @@ public final class CollapsedWriter implements ProfileEventWriter {
         }
     }
 
-    /** Prints the frames, the part shared with the thread's last sample as one copy. */
+    /** Prints the frames, the part shared with the thread's last sample as one copy when it is still buffered. */
     private void frames(Recent r, List<FrameRef> frames) {
-        List<FrameRef> last = r.frames;
         int n = frames.size();
         int common = 0;
-        if (last == frames) {
-            common = n;
-        } else {
-            for (int m = Math.min(n, last.size()); common < m && last.get(common) == frames.get(common); ) {
-                common++;
+        if (r.drains == out.drains()) {
+            List<FrameRef> last = r.frames;
+            if (last == frames) {
+                common = n;
+            } else {
+                for (int m = Math.min(n, last.size()); common < m && last.get(common) == frames.get(common); ) {
+                    common++;
+                }
             }
         }
-        int shared = common == 0 ? 0 : r.ends[common - 1];
-        out.put(r.text, 0, shared);
-        if (common == n) {
-            r.frames = frames;
-            return;
-        }
         int start = out.length();
+        if (common > 0) {
+            out.copyWithin(r.start, r.ends[common - 1]);
+        }
         if (r.ends.length < n) {
             r.ends = Arrays.copyOf(r.ends, Math.max(n, r.ends.length * 2));
         }
         for (int i = common; i < n; i++) {
             put(frameText(frames.get(i)));
-            r.ends[i] = shared + out.length() - start;
+            r.ends[i] = out.length() - start;
         }
-        int added = out.length() - start;
-        if (r.text.length < shared + added) {
-            r.text = Arrays.copyOf(r.text, Math.max(shared + added, r.text.length * 2));
-        }
-        System.arraycopy(out.room(0), start, r.text, shared, added);
         r.frames = frames;
+        r.start = start;
+        r.drains = out.drains();
     }
 
     private static final byte[] IDLE_YES = ",1,".getBytes(StandardCharsets.US_ASCII);

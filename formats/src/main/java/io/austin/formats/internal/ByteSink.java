@@ -16,6 +16,7 @@ public final class ByteSink {
     private final OutputStream out;
     private byte[] buf = new byte[THRESHOLD + 4096];
     private int len;
+    private long drains;
 
     /** A sink in front of {@code out}, which {@link #close()} closes. */
     public ByteSink(OutputStream out) {
@@ -63,7 +64,23 @@ public final class ByteSink {
         if (len > 0) {
             out.write(buf, 0, len);
             len = 0;
+            drains++;
         }
+    }
+
+    /**
+     * How many times the buffer was written out: bytes appended since a value was read are still in the buffer, at
+     * the same offsets, as long as it has not changed.
+     */
+    public long drains() {
+        return drains;
+    }
+
+    /** Appends a copy of bytes already in the buffer, at {@code [off, off + n)}. */
+    public void copyWithin(int off, int n) {
+        byte[] b = room(n);
+        System.arraycopy(b, off, b, len, n);
+        len += n;
     }
 
     /** Writes the buffer and flushes the stream. */

@@ -78,6 +78,37 @@ class CollapsedWriterTest {
         assertEquals(expected.toString(), actual);
     }
 
+    /** A thread quiet while others fill the buffer several times over: its stack is printed again, not copied. */
+    @Test
+    void aStackWrittenBeforeTheBufferWasDrainedIsRenderedAgain() throws Exception {
+        ThreadKey quiet = new ThreadKey(1, 0, "a");
+        ThreadKey busy = new ThreadKey(1, 0, "b");
+        List<FrameRef> deep = new ArrayList<>();
+        for (int k = 0; k < 30; k++) {
+            deep.add(new FrameRef(k, Frame.of("/app/deep.py", "d" + k, k)));
+        }
+        List<FrameRef> other = List.of(new FrameRef(100, Frame.of("/app/other.py", "o", 1)),
+                new FrameRef(101, Frame.of("/app/other.py", "p", 2)));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (CollapsedWriter w = new CollapsedWriter(bytes, CollapsedWriter.Layout.PLAIN)) {
+            w.write(Sample.timed(quiet, deep, 0, 1));
+            for (int i = 0; i < 5000; i++) {
+                w.write(Sample.timed(busy, other, 0, 2));
+            }
+            w.write(Sample.timed(quiet, deep, 0, 3));
+            w.write(Sample.timed(quiet, deep.subList(0, 20), 0, 4));
+        }
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+        StringBuilder text = new StringBuilder("P1;T0:10");
+        for (FrameRef f : deep) {
+            text.append(';').append(f.frame().file()).append(':').append(f.frame().scope()).append(':')
+                    .append(f.frame().line());
+        }
+        assertEquals(text + " 1", lines[0]);
+        assertEquals(text + " 3", lines[5001]);
+        assertEquals(text.substring(0, text.indexOf(";/app/deep.py:d20:")) + " 4", lines[5002]);
+    }
+
     /** The thread's next stack: the same list, an equal copy, a changed leaf, a pop, a push, or a change inside. */
     private static List<FrameRef> next(SplittableRandom random, List<FrameRef> last, List<FrameRef> pool) {
         List<FrameRef> next = new ArrayList<>(last);

@@ -50,7 +50,7 @@ public final class ProcMemFile implements RemoteMemory {
         } catch (final NoSuchFileException e) {
             throw new SamplerException(SamplerException.Reason.NO_SUCH_PROCESS, "No process with PID " + pid, e);
         } catch (final AccessDeniedException e) {
-            throw new SamplerException(SamplerException.Reason.PERMISSION, "Permission denied opening " + path
+            throw new SamplerException(SamplerException.Reason.PERMISSION, "Insufficient permissions to open " + path
                     + " (need root, CAP_SYS_PTRACE, or kernel.yama.ptrace_scope=0)", e);
         } catch (final IOException e) {
             throw new SamplerException(SamplerException.Reason.CANNOT_ATTACH,

@@ -99,8 +99,8 @@ public final class ProcessVmMemory implements RemoteMemory {
         switch (errno) {
             case LibC.EPERM:
             case LibC.EACCES:
-                return new SamplerException(SamplerException.Reason.PERMISSION, "Permission denied reading memory of"
-                        + " process " + pid + " (need root, CAP_SYS_PTRACE, or kernel.yama.ptrace_scope=0)");
+                return new SamplerException(SamplerException.Reason.PERMISSION, "Insufficient permissions to read the"
+                        + " memory of process " + pid + " (need root, CAP_SYS_PTRACE, or kernel.yama.ptrace_scope=0)");
             case LibC.ESRCH:
                 return new SamplerException(SamplerException.Reason.NO_SUCH_PROCESS, "No process with PID " + pid);
             default:

@@ -350,7 +350,7 @@ public final class RuntimeLocator {
             return target.endsWith(DELETED) ? target.substring(0, target.length() - DELETED.length()) : target;
         } catch (final AccessDeniedException e) {
             throw new SamplerException(Reason.PERMISSION,
-                    "Permission denied reading the executable of process " + pid, e);
+                    "Insufficient permissions to read the executable of process " + pid, e);
         } catch (final NoSuchFileException e) {
             if (!Files.isDirectory(procDir(pid))) {
                 throw new SamplerException(Reason.NO_SUCH_PROCESS, "No process with PID " + pid, e);

@@ -191,7 +191,7 @@ class ProcessVmMemoryTest {
         assertEquals(Reason.PERMISSION, ProcessVmMemory.failure(1, LibC.EACCES).reason());
         assertEquals(Reason.NO_SUCH_PROCESS, ProcessVmMemory.failure(1, LibC.ESRCH).reason());
         assertEquals(Reason.CANNOT_ATTACH, ProcessVmMemory.failure(1, LibC.EIO).reason());
-        assertTrue(ProcessVmMemory.failure(1, LibC.EPERM).getMessage().contains("Permission denied"));
+        assertTrue(ProcessVmMemory.failure(1, LibC.EPERM).getMessage().contains("Insufficient permissions"));
     }
 
     @ParameterizedTest
