@@ -1,8 +1,9 @@
 """A memory target: grows the resident set in 4 MB steps and releases it again, three times over.
 
 With an argument it also measures itself for the tests: it holds the interpreter for 100 ms in `steady` before
-and after the work (so that a sampler reads the resident set then), and writes its own resident set size in bytes
-(from /proc/self/statm) after the first steady phase and before the last, as "first last", to that file.
+the work, between the work and its last measure, and after it (so that a sampler reads the resident set then,
+even one that fell behind for a while), and writes its own resident set size in bytes (from /proc/self/statm)
+after the first steady phase and after the second, as "first last", to that file.
 
 usage: mem_alloc.py [RSS_FILE]"""
 import sys
@@ -44,6 +45,7 @@ if len(sys.argv) > 1:
     steady(0.1)
     FIRST = rss()
     run()
+    steady(0.1)
     LAST = rss()
     steady(0.1)
     with open(sys.argv[1], "w") as out:

@@ -128,9 +128,10 @@ class ModesIT {
                     "one non-zero delta per sample");
             String[] truth = Files.readString(rss).split(" ");
             long change = Long.parseLong(truth[1]) - Long.parseLong(truth[0]);
-            // The program measures itself after a first steady phase and before a last one; the deltas from the
-            // first phase's end (the start-up's are in it) to the last phase add up to the same change: a delta
-            // goes to the sample of the pass that reads it.
+            // The program measures itself after a first steady phase and after a second one that follows the work;
+            // the deltas from the first phase's end (the start-up's are in it) to the end add up to the same change:
+            // a delta goes to the sample of the pass that reads it, and a pass that comes late (a loaded machine)
+            // still reads the last releases in the second steady phase.
             long sum = 0;
             long peak = 0;
             boolean started = false;
