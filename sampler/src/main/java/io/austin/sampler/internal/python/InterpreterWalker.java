@@ -50,6 +50,7 @@ public final class InterpreterWalker {
     private final int[] bLen = new int[8];
     private final int[] bOff = new int[8];
     private final LongSet seenLists = new LongSet(MAX_INTERPRETERS + MAX_THREADS + 2);
+    private final LongIntMap threadIndex = new LongIntMap(MAX_THREADS);
     private final WalkResult result = new WalkResult();
     /** Passes ended by an exception the checks should have prevented (a bug if ever non-zero). */
     private long unexpected;
@@ -256,6 +257,41 @@ public final class InterpreterWalker {
                 ts = tsBuf.getLong(lay.tsNext);
             }
             interp = next;
+        }
+        dropStartingThreads(r);
+    }
+
+    /**
+     * A thread being started has, for a moment, a thread state that the starting thread created and filled in with
+     * its own ids (CPython up to 3.11 does so; the new thread writes its own when it runs): two states then claim one
+     * thread of one interpreter. One sample per thread: the state with frames, which is the starter's; the empty
+     * one is dropped (and otherwise the later one in list order). Linear in the threads.
+     */
+    private void dropStartingThreads(WalkResult r) {
+        int n = r.threadCount;
+        if (n < 2) {
+            return;
+        }
+        threadIndex.clear();
+        for (int i = 0; i < n; i++) {
+            ThreadStack t = r.threads[i];
+            long key = t.nativeThreadId ^ (t.interpreterId << 40);
+            int j = threadIndex.get(key);
+            if (j < 0) {
+                threadIndex.put(key, i);
+                continue;
+            }
+            ThreadStack first = r.threads[j];
+            if (first.nativeThreadId != t.nativeThreadId || first.interpreterId != t.interpreterId) {
+                continue; // another thread under the same key: keep both
+            }
+            if (first.depth() == 0 && t.depth() > 0) {
+                r.threads[j] = t; // the one with frames takes the first one's place in the order
+                r.threads[i] = first;
+            }
+            r.removeThread(i);
+            i--;
+            n--;
         }
     }
 

@@ -41,6 +41,13 @@ public final class WalkResult {
         return t;
     }
 
+    /** Drops thread {@code i}, keeping the order of the others (its object is kept for reuse). */
+    void removeThread(int i) {
+        ThreadStack t = threads[i];
+        System.arraycopy(threads, i + 1, threads, i, threadCount - i - 1);
+        threads[--threadCount] = t;
+    }
+
     void addInterpreter(long id, boolean gc) {
         if (interpreterCount == interpreterIds.length) {
             interpreterIds = Arrays.copyOf(interpreterIds, interpreterCount * 2);

@@ -121,6 +121,39 @@ class SyntheticWalkTest {
         assertEquals("target.py:sub_interp_thread:54;", describe(r.thread(1)));
     }
 
+    /**
+     * A thread being started: its new state carries the starter's ids until it runs (CPython up to 3.11), so two
+     * states claim the main thread. One sample for it, with its frames; the same thread in another interpreter stays.
+     */
+    @ParameterizedTest
+    @MethodSource("versions")
+    void aThreadClaimedByTwoStatesIsSampledOnceWithItsFrames(String v) {
+        SyntheticPython py = python(v);
+        long interp = py.interpreter(0);
+        long main = py.thread(interp, SyntheticPython.PID);
+        long worker = py.thread(interp, 777);
+        long starting = py.thread(interp, SyntheticPython.PID); // newest: head of the list, no frames yet
+        long c = py.code("target.py", "start_worker", 10, 2, 12, 12, 4, 10);
+        py.stack(main, List.of(SyntheticPython.F.of(c, 2)), 64);
+        py.stack(worker, List.of(SyntheticPython.F.of(c, 2)), 64);
+        WalkResult r = py.walker().walk();
+        assertTrue(r.complete(), r.toString());
+        assertEquals(2, r.threadCount(), "the main thread once, and the worker");
+        assertEquals(SyntheticPython.PID, r.thread(0).nativeThreadId());
+        assertEquals("target.py:start_worker:12;", describe(r.thread(0)), "the state with frames is kept");
+        assertEquals(777, r.thread(1).nativeThreadId());
+        assertTrue(starting != main);
+
+        // The same thread id in a sub-interpreter is another sample.
+        long sub = py.interpreter(1);
+        long inSub = py.thread(sub, SyntheticPython.PID);
+        py.stack(inSub, List.of(SyntheticPython.F.of(c, 2)), 64);
+        WalkResult again = py.walker().walk();
+        assertEquals(3, again.threadCount());
+        assertEquals(1, again.thread(0).interpreterId());
+        assertEquals(SyntheticPython.PID, again.thread(0).nativeThreadId());
+    }
+
     /** Owner-based skipping: 3.12/3.13 CSTACK shims, 3.14 INTERPRETER/CSTACK; generator frames walk normally. */
     @ParameterizedTest
     @MethodSource("versions")
