@@ -301,7 +301,9 @@ class LifecycleIT {
         for (String[] args : List.of(new String[] {"-h", "16"}, new String[] {"-h16"}, new String[] {"--heap", "16"},
                 new String[] {"--heap=16"})) {
             List<String> all = new ArrayList<>(List.of(args));
-            all.addAll(List.of("-i", "1ms", "-o", tmp.resolve("h.austin").toString(), python(), "-S", "-c", "pass"));
+            // A target that lives long enough to be found: "-c pass" can end first (status 33, as with Austin).
+            all.addAll(List.of("-i", "1ms", "-o", tmp.resolve("h.austin").toString(), python(), "-S", "-c",
+                    "import time; time.sleep(0.1)"));
             Result r = austin(all.toArray(String[]::new));
             assertEquals(0, r.status(), String.join(" ", args) + ": " + r.err());
         }

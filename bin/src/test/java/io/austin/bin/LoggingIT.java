@@ -121,7 +121,7 @@ class LoggingIT {
             for (String setting : List.of("1", "")) {
                 ProcessBuilder pb = new ProcessBuilder(Paths.get("austin").toAbsolutePath().toString(), "-i", "1ms",
                         "-o", tmp.resolve("q.austin").toString(), Pythons.any().path().toString(), "-S", "-c",
-                        "pass").redirectErrorStream(true).redirectOutput(tmp.resolve("austin.log").toFile());
+                        "import time; time.sleep(0.1)").redirectErrorStream(true).redirectOutput(tmp.resolve("austin.log").toFile());
                 pb.environment().put("AUSTIN_NO_LOGGING", setting);
                 pb.environment().put("AUSTIN_JAVA_OPTS", "-Daustin.log.socket=" + socket);
                 Process austin = pb.start();
