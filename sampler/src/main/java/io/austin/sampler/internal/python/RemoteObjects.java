@@ -86,25 +86,29 @@ final class RemoteObjects {
         return value;
     }
 
+    /**
+     * The characters, or null when they cannot be a name: a NUL (no file or code name has one; it is what a read of
+     * an object being built or freed returns, and MOJO could not carry it), or a non-ASCII byte in an ASCII string.
+     */
     private static String decode(ByteBuffer b, int length, int kind, boolean ascii) {
         switch (kind) {
             case 1: {
                 byte[] raw = new byte[length];
                 b.get(0, raw, 0, length);
-                if (ascii) {
-                    for (byte x : raw) {
-                        if (x < 0) {
-                            return null;
-                        }
+                for (byte x : raw) {
+                    if (x == 0 || ascii && x < 0) {
+                        return null;
                     }
-                    return new String(raw, StandardCharsets.US_ASCII);
                 }
-                return new String(raw, StandardCharsets.ISO_8859_1);
+                return ascii ? new String(raw, StandardCharsets.US_ASCII) : new String(raw, StandardCharsets.ISO_8859_1);
             }
             case 2: {
                 char[] chars = new char[length];
                 for (int i = 0; i < length; i++) {
                     chars[i] = b.getChar(2 * i);
+                    if (chars[i] == 0) {
+                        return null;
+                    }
                 }
                 return new String(chars);
             }
@@ -112,7 +116,7 @@ final class RemoteObjects {
                 int[] cps = new int[length];
                 for (int i = 0; i < length; i++) {
                     int cp = b.getInt(4 * i);
-                    if (cp < 0 || cp > Character.MAX_CODE_POINT) {
+                    if (cp <= 0 || cp > Character.MAX_CODE_POINT) {
                         return null;
                     }
                     cps[i] = cp;

@@ -184,6 +184,12 @@ public final class RuntimeLocator {
             return null;
         }
 
+        if (memory != null && !initialised(memory, runtime, elf, runtimeVaddr)) {
+            // Also seen while the loader maps the library: the range is mapped, but not yet from the right offset.
+            problems.add(RUNTIME + " at 0x" + Long.toHexString(runtime) + " does not hold its initial data yet");
+            return null;
+        }
+
         final NameVersion fromBinary = versionFromName(basename(path), "libpython");
         final NameVersion fromExe = exe == null ? null : versionFromName(basename(exe), "python");
         rejectUnsupportedBuild(pid, path, fromBinary, fromExe, syms);
@@ -265,6 +271,22 @@ public final class RuntimeLocator {
 
     private static long cookieWord() {
         return ByteBuffer.wrap(COOKIE).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+    }
+
+    /**
+     * Whether the target's {@code _PyRuntime} starts as the file's initialised data says it must: from 3.13 on the
+     * file holds the debug cookie there, and memory that does not is not the runtime yet. True when the file has no
+     * cookie there (older versions) or the memory cannot be read (then the file is read instead).
+     */
+    static boolean initialised(final RemoteMemory memory, final long runtime, final Elf elf,
+            final long runtimeVaddr) {
+        final Optional<byte[]> fromFile = elf.bytesAt(runtimeVaddr, 8);
+        if (fromFile.isEmpty() || ByteBuffer.wrap(fromFile.get()).order(ByteOrder.LITTLE_ENDIAN).getLong(0)
+                != cookieWord()) {
+            return true;
+        }
+        final ByteBuffer word = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        return !memory.read(runtime, word, 0, 8) || word.getLong(0) == cookieWord();
     }
 
     /** A {@code PY_VERSION_HEX} of Python 3 with a known release level (alpha, beta, candidate, final). */

@@ -242,6 +242,33 @@ class RuntimeLocatorTest {
                 RuntimeLocator.versionFromName("python-wrapper-python3.8", "python"));
     }
 
+    /**
+     * While the loader maps libpython, the runtime's range can be mapped from the wrong file offset: from 3.13 on
+     * (the file holds the debug cookie there) memory without the cookie is not the runtime yet, and is waited for.
+     */
+    @Test
+    void aRuntimeWithoutItsCookieYetIsNotReady() throws Exception {
+        final Path lib313 = Path.of("/root/.pyenv/versions/3.13.0/lib/libpython3.13.so.1.0");
+        final Path lib312 = Path.of("/root/.pyenv/versions/3.12.1/lib/libpython3.12.so.1.0");
+        io.austin.sampler.Pythons.get("3.13.0");
+        io.austin.sampler.Pythons.get("3.12.1");
+        assumeTrue(Files.isRegularFile(lib313) && Files.isRegularFile(lib312), "pyenv 3.12 and 3.13");
+        final long cookie = ByteBuffer.wrap("xdebugpy".getBytes(StandardCharsets.US_ASCII))
+                .order(ByteOrder.LITTLE_ENDIAN).getLong();
+        final Elf elf = Elf.open(lib313);
+        final long vaddr = elf.dynamicSymbols("_PyRuntime").get("_PyRuntime");
+        final FakeMemory memory = new FakeMemory();
+        final long runtime = 0x7f00_0000_0000L;
+        final ByteBuffer region = memory.map(runtime, 64);
+        assertFalse(RuntimeLocator.initialised(memory, runtime, elf, vaddr), "zeros where the cookie belongs");
+        region.putLong(0, cookie);
+        assertTrue(RuntimeLocator.initialised(memory, runtime, elf, vaddr));
+        assertTrue(RuntimeLocator.initialised(memory, runtime + 0x1000, elf, vaddr), "unreadable: the file decides");
+        final Elf old = Elf.open(lib312);
+        assertTrue(RuntimeLocator.initialised(memory, runtime + 8, old, old.dynamicSymbols("_PyRuntime")
+                .get("_PyRuntime")), "3.12 has no cookie to wait for");
+    }
+
     @Test
     void debugCookieGivesTheVersionAndRejectsFreeThreadedBuilds() {
         final long cookie = ByteBuffer.wrap("xdebugpy".getBytes(StandardCharsets.US_ASCII))

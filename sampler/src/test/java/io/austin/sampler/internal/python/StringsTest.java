@@ -47,6 +47,12 @@ class StringsTest {
         assertNull(w.readString(wide));
         assertNull(w.readString(0));
         assertNull(w.readString(s + 4));
+        // A NUL in any representation: what a read of an object being built or freed gives, not a name.
+        assertNull(w.readString(py.str("ab\0c")), "NUL, one byte per character");
+        assertNull(w.readString(py.str("é\0")), "NUL, Latin-1");
+        assertNull(w.readString(py.str("函\0")), "NUL, two bytes per character");
+        assertNull(w.readString(py.str("😀\0")), "NUL, four bytes per character");
+        assertNull(w.readString(py.legacyStr("a\0")), "NUL, legacy string");
     }
 
     @ParameterizedTest
