@@ -1,6 +1,6 @@
 package io.austin.sampler.internal.python;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.austin.sampler.internal.python.OffsetTable.Node;
 import io.austin.sampler.internal.RemoteMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -93,7 +93,7 @@ public final class DebugOffsets {
 
     /** Size in bytes of the block for a minor version, or -1 when the version has no block in the table. */
     public static int blockSize(int major, int minor) {
-        JsonNode t = Layouts.debugOffsetsTable(major, minor);
+        Node t = Layouts.debugOffsetsTable(major, minor);
         return t.path("sizeof").asInt(-1);
     }
 
@@ -105,7 +105,7 @@ public final class DebugOffsets {
      *                                    values
      */
     public static Result decode(ByteBuffer block, int major, int minor) {
-        JsonNode pos = Layouts.debugOffsetsTable(major, minor);
+        Node pos = Layouts.debugOffsetsTable(major, minor);
         int size = pos.path("sizeof").asInt(-1);
         if (size < 0) {
             throw new UnsupportedPythonException("no _Py_DebugOffsets layout for Python " + major + "." + minor);
@@ -119,12 +119,12 @@ public final class DebugOffsets {
         if (!COOKIE.equals(new String(cookie, StandardCharsets.ISO_8859_1))) {
             throw new UnsupportedPythonException("no xdebugpy cookie at the runtime address");
         }
-        long version = b.getLong(pos.path("version").asInt());
+        long version = b.getLong(pos.path("version").asInt(-1));
         if (((version >>> 24) & 0xFF) != major || ((version >>> 16) & 0xFF) != minor) {
             throw new UnsupportedPythonException(String.format(
                     "debug block says version 0x%08x, expected %d.%d", version, major, minor));
         }
-        if (b.getLong(pos.path("free_threaded").asInt()) != 0) {
+        if (b.getLong(pos.path("free_threaded").asInt(-1)) != 0) {
             throw new UnsupportedPythonException("free-threaded CPython builds are not supported");
         }
         Layout table = Layouts.forVersion(major, minor);
@@ -132,11 +132,11 @@ public final class DebugOffsets {
         l.fromDebugBlock = true;
         List<LayoutDifference> diffs = new ArrayList<>();
         for (Field f : FIELDS) {
-            JsonNode p = pos.get(f.name());
+            Node p = pos.get(f.name());
             if (p == null) {
                 continue;
             }
-            long value = b.getLong(p.intValue());
+            long value = b.getLong(p.asInt(0));
             if (value < 0 || value > MAX_PLAUSIBLE) {
                 throw new UnsupportedPythonException("implausible debug offset " + f.name() + " = " + value);
             }
@@ -146,8 +146,8 @@ public final class DebugOffsets {
             }
             f.set().accept(l, (int) value);
         }
-        long gc = b.getLong(pos.path("interpreter_state.gc").asInt());
-        long collecting = b.getLong(pos.path("gc.collecting").asInt());
+        long gc = b.getLong(pos.path("interpreter_state.gc").asInt(-1));
+        long collecting = b.getLong(pos.path("gc.collecting").asInt(-1));
         if (gc < 0 || collecting < 0 || gc + collecting > MAX_PLAUSIBLE) {
             throw new UnsupportedPythonException("implausible gc offsets " + gc + " + " + collecting);
         }

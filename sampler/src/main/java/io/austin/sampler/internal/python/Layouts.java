@@ -1,20 +1,16 @@
 package io.austin.sampler.internal.python;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.austin.sampler.internal.python.OffsetTable.Node;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The built-in per-version layouts, loaded once from the bundled {@code offsets.json} (a copy of the shared spec).
+ * The built-in per-version layouts, loaded once from the bundled table ({@code offsets.json}, shipped flattened:
+ * see {@link OffsetTable}).
  */
 public final class Layouts {
-    private static final String RESOURCE = "offsets.json";
     private static final Map<String, Layout> TABLE = load();
 
     private Layouts() {
@@ -39,67 +35,58 @@ public final class Layouts {
     }
 
     /** The raw {@code debug_offsets} table of a version: field name to byte position in the block. */
-    static JsonNode debugOffsetsTable(int major, int minor) {
+    static Node debugOffsetsTable(int major, int minor) {
         return Holder.ROOT.path("versions").path(major + "." + minor).path("debug_offsets");
     }
 
     /** The raw version entry, for cross-checks. */
-    static JsonNode versionNode(int major, int minor) {
+    static Node versionNode(int major, int minor) {
         return Holder.ROOT.path("versions").path(major + "." + minor);
     }
 
     private static final class Holder {
-        static final JsonNode ROOT = readTree();
-    }
-
-    private static JsonNode readTree() {
-        try (InputStream in = Layouts.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + RESOURCE);
-            }
-            return new ObjectMapper().readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        static final Node ROOT = OffsetTable.load().root();
     }
 
     private static Map<String, Layout> load() {
-        JsonNode versions = Holder.ROOT.path("versions");
+        Node versions = Holder.ROOT.path("versions");
         Map<String, Layout> out = new LinkedHashMap<>();
-        versions.fields().forEachRemaining(e -> out.put(e.getKey(), parse(e.getKey(), e.getValue())));
+        for (String version : versions.fieldNames()) {
+            out.put(version, parse(version, versions.path(version)));
+        }
         return Collections.unmodifiableMap(out);
     }
 
-    private static int num(JsonNode group, String field) {
-        JsonNode n = group.get(field);
-        return n == null || !n.isNumber() ? -1 : n.intValue();
+    private static int num(Node group, String field) {
+        Node n = group.get(field);
+        return n == null || !n.isNumber() ? -1 : n.asInt(-1);
     }
 
-    static Layout parse(String version, JsonNode v) {
+    static Layout parse(String version, Node v) {
         Layout l = new Layout();
         int dot = version.indexOf('.');
         l.major = Integer.parseInt(version.substring(0, dot));
         l.minor = Integer.parseInt(version.substring(dot + 1));
         l.derived = "derived".equals(v.path("status").asText());
 
-        JsonNode rt = v.path("runtime");
+        Node rt = v.path("runtime");
         l.rtFinalizing = num(rt, "finalizing");
         l.rtInterpretersHead = num(rt, "interpreters_head");
         l.rtMainThread = num(rt, "main_thread");
         l.rtGcCollecting = num(rt, "gc_collecting");
         l.rtGilstateTstateCurrent = num(rt, "gilstate_tstate_current");
 
-        JsonNode is = v.path("interpreter_state");
+        Node is = v.path("interpreter_state");
         l.isNext = num(is, "next");
         l.isId = num(is, "id");
         l.isThreadsHead = num(is, "threads_head");
         l.isGcCollecting = num(is, "gc_collecting");
         l.isCevalGil = num(is, "ceval_gil");
-        JsonNode gil = v.path("gil_runtime_state");
+        Node gil = v.path("gil_runtime_state");
         l.gilLastHolder = num(gil, "last_holder");
         l.gilLocked = num(gil, "locked");
 
-        JsonNode ts = v.path("thread_state");
+        Node ts = v.path("thread_state");
         l.tsSize = num(ts, "sizeof");
         l.tsNext = num(ts, "next");
         l.tsInterp = num(ts, "interp");
@@ -110,13 +97,13 @@ public final class Layouts {
         l.tsHoldsGil = num(ts, "holds_gil");
         l.tsHoldsGilBit = num(ts.path("status_bits"), "holds_gil");
 
-        JsonNode sem = v.path("semantics");
+        Node sem = v.path("semantics");
         String chain = sem.path("frame_chain").asText();
         switch (chain) {
             case "pyframeobject" -> {
                 l.frameChain = Layout.FrameChain.FRAME_OBJECT;
                 l.tsFrame = num(ts, "frame");
-                JsonNode fo = v.path("frame_object");
+                Node fo = v.path("frame_object");
                 l.frPrevious = num(fo, "f_back");
                 l.frExecutable = num(fo, "f_code");
                 l.frLasti = num(fo, "f_lasti");
@@ -131,7 +118,7 @@ public final class Layouts {
                 } else {
                     l.tsFrame = num(ts, "current_frame");
                 }
-                JsonNode fr = v.path("interpreter_frame");
+                Node fr = v.path("interpreter_frame");
                 l.frPrevious = num(fr, "previous");
                 l.frExecutable = num(fr, "executable");
                 l.frLasti = num(fr, "instr_ptr");
@@ -154,14 +141,14 @@ public final class Layouts {
         l.skipIncomplete = sem.has("skip_incomplete_frames");
         l.executableTagMask = sem.path("executable_tag_mask").asLong(0);
         int skip = 0;
-        for (JsonNode s : sem.path("skip_owner_values")) {
-            skip |= 1 << s.intValue();
+        for (Node s : sem.path("skip_owner_values").elements()) {
+            skip |= 1 << s.asInt(0);
         }
         l.ownerSkipMask = skip;
         int known = 0;
-        JsonNode owners = v.path("constants").path("frame_owner");
-        for (JsonNode o : owners) {
-            known |= 1 << o.intValue();
+        Node owners = v.path("constants").path("frame_owner");
+        for (Node o : owners.elements()) {
+            known |= 1 << o.asInt(0);
         }
         l.ownerKnownMask = known;
         l.ownerGenerator = owners.path("GENERATOR").asInt(1);
@@ -173,7 +160,7 @@ public final class Layouts {
                     : l.tsHoldsGilBit >= 0 ? Layout.GilMethod.STATUS_BIT : Layout.GilMethod.INTERPRETER_CEVAL_GIL;
         };
 
-        JsonNode co = v.path("code_object");
+        Node co = v.path("code_object");
         l.coSize = num(co, "sizeof");
         l.coFilename = num(co, "filename");
         l.coScope = "qualname".equals(sem.path("scope_field").asText()) ? num(co, "qualname") : num(co, "name");
@@ -182,13 +169,13 @@ public final class Layouts {
         l.coFirstTraceable = num(co, "firsttraceable");
         l.coCodeAdaptive = num(co, "code_adaptive");
 
-        JsonNode ob = v.path("object");
+        Node ob = v.path("object");
         l.obType = num(ob, "ob_type");
         l.tpName = num(v.path("type_object"), "tp_name");
-        JsonNode by = v.path("bytes_object");
+        Node by = v.path("bytes_object");
         l.bytesSize = num(by, "ob_size");
         l.bytesData = num(by, "ob_sval");
-        JsonNode u = v.path("unicode_object");
+        Node u = v.path("unicode_object");
         l.uLength = num(u, "length");
         l.uHash = num(u, "hash");
         l.uState = num(u, "state");

@@ -54,9 +54,9 @@ class DebugOffsetsTest {
     @Test
     void blockWinsOverTheTableAndDifferencesAreReported() {
         SyntheticPython py = new SyntheticPython(3, 14);
-        long pos = Layouts.debugOffsetsTable(3, 14).path("interpreter_frame.owner").asLong();
+        long pos = Layouts.debugOffsetsTable(3, 14).path("interpreter_frame.owner").asLong(-1);
         py.mem.putLong(py.runtime + pos, 75);
-        long gcPos = Layouts.debugOffsetsTable(3, 14).path("gc.collecting").asLong();
+        long gcPos = Layouts.debugOffsetsTable(3, 14).path("gc.collecting").asLong(-1);
         py.mem.putLong(py.runtime + gcPos, 200);
         InterpreterWalker w = py.walker();
         assertEquals(75, w.layout().frOwner);
@@ -82,7 +82,7 @@ class DebugOffsetsTest {
                 () -> InterpreterWalker.create(version.mem, 3, 13, version.runtime, 0, 1));
 
         SyntheticPython garbage = new SyntheticPython(3, 13);
-        long pos = Layouts.debugOffsetsTable(3, 13).path("thread_state.next").asLong();
+        long pos = Layouts.debugOffsetsTable(3, 13).path("thread_state.next").asLong(-1);
         garbage.mem.putLong(garbage.runtime + pos, -8);
         assertThrows(UnsupportedPythonException.class, garbage::walker);
 

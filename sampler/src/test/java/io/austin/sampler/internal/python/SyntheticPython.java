@@ -1,6 +1,5 @@
 package io.austin.sampler.internal.python;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,7 @@ final class SyntheticPython {
 
     final FakeMemory mem = new FakeMemory();
     final Layout lay;
-    final JsonNode ver;
+    final OffsetTable.Node ver;
     final int major;
     final int minor;
     final long runtime;
@@ -35,7 +34,7 @@ final class SyntheticPython {
         this.minor = minor;
         this.lay = Layouts.forVersion(major, minor);
         this.ver = Layouts.versionNode(major, minor);
-        int rtSize = Math.max(ver.path("runtime").path("sizeof").asInt(), 4096);
+        int rtSize = Math.max(ver.path("runtime").path("sizeof").asInt(0), 4096);
         runtime = alloc(rtSize);
         if (DebugOffsets.blockSize(major, minor) > 0) {
             writeDebugBlock(runtime, 0);
@@ -61,14 +60,13 @@ final class SyntheticPython {
 
     /** Writes a debug block at {@code address} holding the table's values; {@code freeThreaded} as given. */
     void writeDebugBlock(long address, long freeThreaded) {
-        JsonNode pos = Layouts.debugOffsetsTable(major, minor);
+        OffsetTable.Node pos = Layouts.debugOffsetsTable(major, minor);
         ByteBuffer b = mem.at(address);
         b.put(0, "xdebugpy".getBytes(StandardCharsets.US_ASCII));
-        pos.fields().forEachRemaining(e -> {
-            String name = e.getKey();
-            int p = e.getValue().intValue();
+        for (String name : pos.fieldNames()) {
+            int p = pos.path(name).asInt(-1);
             if (name.equals("cookie") || name.equals("sizeof")) {
-                return;
+                continue;
             }
             long v;
             if (name.equals("version")) {
@@ -79,7 +77,7 @@ final class SyntheticPython {
                 v = tableValue(name);
             }
             b.putLong(p, v);
-        });
+        }
     }
 
     private long tableValue(String dotted) {
@@ -106,7 +104,7 @@ final class SyntheticPython {
 
     /** A new interpreter, pushed at the head of the runtime's list (as CPython does). */
     long interpreter(long id) {
-        int size = Math.max(ver.path("interpreter_state").path("sizeof").asInt(), 8192);
+        int size = Math.max(ver.path("interpreter_state").path("sizeof").asInt(0), 8192);
         long is = alloc(size);
         long head = runtime + lay.rtInterpretersHead;
         mem.putLong(is + lay.isNext, mem.at(head).getLong(0));

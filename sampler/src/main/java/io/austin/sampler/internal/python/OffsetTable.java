@@ -1,0 +1,154 @@
+package io.austin.sampler.internal.python;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The layout table as the sampler ships it: {@code offsets.json} flattened into a properties file, one line per
+ * value, its path in the JSON tree with {@code /} between the names ({@code versions/3.13/thread_state/next=...},
+ * array elements by index). Reading it takes the JDK's {@link Properties} only, so a sampling run loads no JSON
+ * library (a JSON parser and its tree were a fifth of the classes a run loaded). The file is generated from
+ * {@code offsets.json} by a test, which also fails when the two disagree.
+ */
+final class OffsetTable {
+    static final String RESOURCE = "offsets.properties";
+
+    private final Map<String, String> values;
+    private final Map<String, List<String>> children;
+
+    OffsetTable(Map<String, String> values) {
+        this.values = values;
+        Map<String, java.util.LinkedHashSet<String>> kids = new HashMap<>();
+        for (String path : values.keySet()) {
+            String[] names = path.split("/");
+            String parent = "";
+            for (String name : names) {
+                kids.computeIfAbsent(parent, k -> new java.util.LinkedHashSet<>()).add(name);
+                parent = parent.isEmpty() ? name : parent + "/" + name;
+            }
+        }
+        Map<String, List<String>> sorted = new HashMap<>();
+        for (Map.Entry<String, java.util.LinkedHashSet<String>> e : kids.entrySet()) {
+            List<String> list = new ArrayList<>(e.getValue());
+            list.sort(OffsetTable::compareNames);
+            sorted.put(e.getKey(), list);
+        }
+        this.children = sorted;
+    }
+
+    /** Array indices in number order, version names ("3.8", "3.10") by their numbers, other names as text. */
+    private static int compareNames(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            boolean nx = x[i].chars().allMatch(Character::isDigit) && !x[i].isEmpty();
+            boolean ny = y[i].chars().allMatch(Character::isDigit) && !y[i].isEmpty();
+            int c = nx && ny ? Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i])) : x[i].compareTo(y[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(x.length, y.length);
+    }
+
+    /** The table bundled with the sampler. */
+    static OffsetTable load() {
+        try (InputStream in = OffsetTable.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + RESOURCE);
+            }
+            Properties p = new Properties();
+            p.load(in);
+            Map<String, String> values = new HashMap<>();
+            for (String key : p.stringPropertyNames()) {
+                values.put(key, p.getProperty(key));
+            }
+            return new OffsetTable(values);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The root of the tree. */
+    Node root() {
+        return new Node("");
+    }
+
+    /** A place in the tree, present or not (then every value is missing), as a JSON tree's path lookup gives. */
+    final class Node {
+        private final String path;
+
+        private Node(String path) {
+            this.path = path;
+        }
+
+        private String child(String name) {
+            return path.isEmpty() ? name : path + "/" + name;
+        }
+
+        /** The child {@code name}, missing or not. */
+        Node path(String name) {
+            return new Node(child(name));
+        }
+
+        /** The child {@code name}, or null when it is missing. */
+        Node get(String name) {
+            return has(name) ? path(name) : null;
+        }
+
+        /** Whether the child {@code name} is present (a value or a group). */
+        boolean has(String name) {
+            String c = child(name);
+            return values.containsKey(c) || children.containsKey(c);
+        }
+
+        /** Whether this is a value that reads as an integer. */
+        boolean isNumber() {
+            String v = values.get(path);
+            if (v == null || v.isEmpty()) {
+                return false;
+            }
+            try {
+                Long.parseLong(v);
+                return true;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+
+        long asLong(long missing) {
+            return isNumber() ? Long.parseLong(values.get(path)) : missing;
+        }
+
+        int asInt(int missing) {
+            return isNumber() ? (int) Long.parseLong(values.get(path)) : missing;
+        }
+
+        /** The value as text, or {@code ""} when missing or a group. */
+        String asText() {
+            String v = values.get(path);
+            return v == null ? "" : v;
+        }
+
+        /** The names of the children, in order (array indices by number). */
+        List<String> fieldNames() {
+            return Collections.unmodifiableList(children.getOrDefault(path, List.of()));
+        }
+
+        /** The children, in order. */
+        List<Node> elements() {
+            List<Node> out = new ArrayList<>();
+            for (String name : fieldNames()) {
+                out.add(path(name));
+            }
+            return out;
+        }
+    }
+}
