@@ -60,6 +60,9 @@ final class LibC {
     /** {@code ssize_t read(int fd, void *buf, size_t count)}. */
     static native long read(int fd, Pointer buf, long count);
 
+    /** {@code ssize_t pread(int fd, void *buf, size_t count, off_t offset)}: a /proc file read again from 0. */
+    static native long pread(int fd, Pointer buf, long count, long offset);
+
     /** {@code int close(int fd)}. */
     static native int close(int fd);
 

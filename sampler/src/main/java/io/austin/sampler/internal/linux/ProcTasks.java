@@ -17,8 +17,11 @@ import java.util.Arrays;
 
 /**
  * Cheap per-sample facts about a process from {@code /proc}: its thread ids, whether a thread is on a CPU, and its
- * resident memory. Small files are read with {@code open/read/close} into preallocated native buffers (the path
- * too is written in place), so the per-sample methods do not allocate; without JNA they fall back to Java I/O.
+ * resident memory. The small files asked about on every pass stay open and are read again from offset 0 with
+ * {@code pread} (a {@code /proc} file is generated anew on each read), into preallocated native buffers, so the
+ * per-sample methods make one system call and allocate nothing; a thread's file that fails to read (the thread has
+ * ended) is closed. At most {@value #MAX_OPEN} threads' files stay open; beyond that, and for paths built once, files
+ * are opened, read and closed. Without JNA they fall back to Java I/O.
  *
  * <p>Not thread-safe: the buffers are shared. {@link #close()} frees them.
  */
@@ -32,6 +35,8 @@ public final class ProcTasks implements AutoCloseable {
     private static final byte[] STAT = "/stat".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STATM = "/statm".getBytes(StandardCharsets.US_ASCII);
     private static final long DEFAULT_PAGE_SIZE = 4096;
+    /** How many threads' {@code stat} files stay open at most (a process has a file descriptor limit too). */
+    static final int MAX_OPEN = 512;
 
     private final int pid;
     private final boolean nativeIo;
@@ -44,6 +49,10 @@ public final class ProcTasks implements AutoCloseable {
     private final ByteBuffer javaBuffer;
     private final long pageSize = pageSize();
     private boolean closed;
+    /** The open {@code stat} files of threads, by TID. */
+    private final FdTable threadStats = new FdTable(MAX_OPEN);
+    private int statFd = -1;
+    private int statmFd = -1;
 
     /** Prepares to read about process {@code pid}; does not check that it exists. */
     public ProcTasks(final int pid) {
@@ -128,13 +137,7 @@ public final class ProcTasks implements AutoCloseable {
         }
         final int n;
         if (nativeIo) {
-            int at = put(path, 0, PROC);
-            at = putInt(path, at, pid);
-            at = put(path, at, TASK);
-            at = putInt(path, at, tid);
-            at = put(path, at, STAT);
-            path.setByte(at, (byte) 0);
-            n = readNative(path);
+            n = readThreadStat(tid);
         } else {
             n = readJava(ProcPath.SYSTEM.task(pid, tid, "stat"));
         }
@@ -148,7 +151,15 @@ public final class ProcTasks implements AutoCloseable {
      */
     public boolean processGone() {
         ensureOpen();
-        final int n = nativeIo ? readNative(statPath) : readJava(ProcPath.SYSTEM.of(pid, "stat"));
+        final int n;
+        if (nativeIo) {
+            if (statFd < 0) {
+                statFd = LibC.open(statPath, LibC.O_RDONLY | LibC.O_CLOEXEC);
+            }
+            n = statFd < 0 ? -1 : pread(statFd);
+        } else {
+            n = readJava(ProcPath.SYSTEM.of(pid, "stat"));
+        }
         if (n <= 0) {
             return true;
         }
@@ -168,7 +179,15 @@ public final class ProcTasks implements AutoCloseable {
      */
     public long residentBytes() {
         ensureOpen();
-        final int n = nativeIo ? readNative(statmPath) : readJava(ProcPath.SYSTEM.of(pid, "statm"));
+        final int n;
+        if (nativeIo) {
+            if (statmFd < 0) {
+                statmFd = LibC.open(statmPath, LibC.O_RDONLY | LibC.O_CLOEXEC);
+            }
+            n = statmFd < 0 ? -1 : pread(statmFd);
+        } else {
+            n = readJava(ProcPath.SYSTEM.of(pid, "statm"));
+        }
         final long pages = parseSecondField(bytes, n);
         return pages < 0 ? -1 : pages * pageSize;
     }
@@ -216,6 +235,61 @@ public final class ProcTasks implements AutoCloseable {
             v = v * 10 + text[i++] - '0';
         }
         return i == from ? -1 : v;
+    }
+
+    /** A thread's {@code stat}, through its open file (opened on first use); -1 if it cannot be read. */
+    private int readThreadStat(final int tid) {
+        final int cached = threadStats.get(tid);
+        if (cached >= 0) {
+            final int n = pread(cached);
+            if (n > 0) {
+                return n;
+            }
+            // that thread has ended; the id may already name a new thread: open it afresh
+            threadStats.remove(tid);
+            LibC.close(cached);
+        }
+        return openThreadStat(tid);
+    }
+
+    private int openThreadStat(final int tid) {
+        int at = put(path, 0, PROC);
+        at = putInt(path, at, pid);
+        at = put(path, at, TASK);
+        at = putInt(path, at, tid);
+        at = put(path, at, STAT);
+        path.setByte(at, (byte) 0);
+        if (threadStats.full()) {
+            threadStats.sweep(this::stillReadable); // threads that ended since: their files go
+            if (threadStats.full()) {
+                return readNative(path);
+            }
+        }
+        final int fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC);
+        if (fd < 0) {
+            return -1;
+        }
+        final int n = pread(fd);
+        if (n <= 0) {
+            LibC.close(fd);
+        } else {
+            threadStats.put(tid, fd);
+        }
+        return n;
+    }
+
+    private boolean stillReadable(final int fd) {
+        return LibC.pread(fd, buffer, BUFFER, 0) > 0;
+    }
+
+    /** Reads an open {@code /proc} file from its start into {@link #bytes}; -1 on failure. */
+    private int pread(final int fd) {
+        final long n = LibC.pread(fd, buffer, BUFFER, 0);
+        if (n <= 0) {
+            return -1;
+        }
+        buffer.read(0, bytes, 0, (int) n);
+        return (int) n;
     }
 
     private int readNative(final Memory file) {
@@ -370,10 +444,129 @@ public final class ProcTasks implements AutoCloseable {
         }
         closed = true;
         if (nativeIo) {
+            threadStats.closeAll();
+            if (statFd >= 0) {
+                LibC.close(statFd);
+            }
+            if (statmFd >= 0) {
+                LibC.close(statmFd);
+            }
             path.close();
             statmPath.close();
             statPath.close();
             buffer.close();
+        }
+    }
+
+    /** Open file descriptors by thread id: open addressing over int arrays, so lookups do not box. */
+    static final class FdTable {
+        private static final int FREE = 0;
+        private static final int GONE = -1;
+        private final int limit;
+        private int[] tids;
+        private int[] fds;
+        private int size;
+        private int gone;
+
+        FdTable(final int limit) {
+            this.limit = limit;
+            tids = new int[Integer.highestOneBit(limit * 4 - 1) << 1];
+            fds = new int[tids.length];
+        }
+
+        int size() {
+            return size;
+        }
+
+        boolean full() {
+            return size >= limit;
+        }
+
+        private int slot(final int tid) {
+            return (tid * 0x9E3779B9) >>> 1 & tids.length - 1;
+        }
+
+        /** The descriptor for {@code tid} (positive), or -1. */
+        int get(final int tid) {
+            for (int i = slot(tid); ; i = i + 1 & tids.length - 1) {
+                final int t = tids[i];
+                if (t == tid) {
+                    return fds[i];
+                }
+                if (t == FREE) {
+                    return -1;
+                }
+            }
+        }
+
+        void put(final int tid, final int fd) {
+            if (size + gone + 1 > tids.length / 2) {
+                rehash();
+            }
+            int i = slot(tid);
+            while (tids[i] != FREE && tids[i] != GONE && tids[i] != tid) {
+                i = i + 1 & tids.length - 1;
+            }
+            if (tids[i] == GONE) {
+                gone--;
+            }
+            if (tids[i] != tid) {
+                size++;
+            }
+            tids[i] = tid;
+            fds[i] = fd;
+        }
+
+        void remove(final int tid) {
+            for (int i = slot(tid); ; i = i + 1 & tids.length - 1) {
+                final int t = tids[i];
+                if (t == tid) {
+                    tids[i] = GONE;
+                    size--;
+                    gone++;
+                    return;
+                }
+                if (t == FREE) {
+                    return;
+                }
+            }
+        }
+
+        /** Closes and forgets the descriptors that {@code readable} rejects. */
+        void sweep(final java.util.function.IntPredicate readable) {
+            for (int i = 0; i < tids.length; i++) {
+                if (tids[i] > 0 && !readable.test(fds[i])) {
+                    LibC.close(fds[i]);
+                    tids[i] = GONE;
+                    size--;
+                    gone++;
+                }
+            }
+        }
+
+        void closeAll() {
+            for (int i = 0; i < tids.length; i++) {
+                if (tids[i] > 0) {
+                    LibC.close(fds[i]);
+                }
+            }
+            java.util.Arrays.fill(tids, FREE);
+            size = 0;
+            gone = 0;
+        }
+
+        private void rehash() {
+            final int[] oldTids = tids;
+            final int[] oldFds = fds;
+            tids = new int[oldTids.length];
+            fds = new int[oldTids.length];
+            size = 0;
+            gone = 0;
+            for (int i = 0; i < oldTids.length; i++) {
+                if (oldTids[i] > 0) {
+                    put(oldTids[i], oldFds[i]);
+                }
+            }
         }
     }
 }

@@ -43,6 +43,113 @@ class ProcTasksTest {
         assertEquals(-1, ProcTasks.parseSecondField(new byte[4], 0));
     }
 
+    private static long openFiles() throws Exception {
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
+    /**
+     * Thread files stay open between passes and are read again from the start; a thread that ends has its file
+     * closed when it is next asked about, the table sweeps ended threads when full, and close() releases the rest.
+     */
+    @Test
+    void threadFilesStayOpenUntilTheThreadEndsOrTheTableCloses() throws Exception {
+        assumeTrue(LibC.available(), "JNA");
+        final long before = openFiles();
+        final java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        final List<Thread> threads = new java.util.ArrayList<>();
+        final int[] tids = new int[ProcTasks.MAX_OPEN + 40];
+        try (ProcTasks tasks = new ProcTasks(SELF)) {
+            for (int i = 0; i < tids.length; i++) {
+                final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+                final int index = i;
+                final Thread t = new Thread(() -> {
+                    tids[index] = gettid();
+                    started.countDown();
+                    try {
+                        stop.await();
+                    } catch (final InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+                started.await();
+                threads.add(t);
+            }
+            for (int i = 0; i < 10; i++) {
+                assertEquals('S', tasks.state(tids[i]), "a parked thread sleeps");
+            }
+            final long opened = openFiles();
+            for (int i = 0; i < 10; i++) {
+                assertEquals('S', tasks.state(tids[i]));
+            }
+            assertEquals(opened, openFiles(), "asked again: the same files, read from the start");
+            assertEquals(before + 10, opened);
+            stop.countDown();
+            for (final Thread t : threads) {
+                t.join();
+            }
+            // A joined Java thread's OS thread can still be exiting: wait until the kernel has let them go.
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            for (final int tid : tids) {
+                while (Files.exists(Path.of("/proc/self/task/" + tid)) && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+            }
+            for (int i = 0; i < 10; i++) {
+                assertEquals(ProcTasks.UNKNOWN_STATE, tasks.state(tids[i]), "an ended thread");
+            }
+            assertEquals(before, openFiles(), "the ended threads' files are closed");
+            // More ended threads than the table holds: asked once each, their files are closed at once; the own
+            // thread's file is opened and kept.
+            for (int i = 0; i < tids.length; i++) {
+                tasks.state(tids[i]);
+            }
+            assertEquals(ProcTasks.UNKNOWN_STATE, tasks.state(tids[tids.length - 1]));
+            assertEquals('R', tasks.state(gettid()), "the asking thread runs");
+            assertEquals(before + 1, openFiles());
+            assertTrue(tasks.residentBytes() > 0);
+            assertFalse(tasks.processGone());
+            assertEquals(before + 3, openFiles(), "stat and statm of the process stay open too");
+        }
+        assertEquals(before, openFiles(), "close() releases everything");
+    }
+
+    /** The calling thread's TID, from the link /proc/thread-self ("PID/task/TID"). */
+    private static int gettid() {
+        try {
+            final String link = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+            return Integer.parseInt(link.substring(link.lastIndexOf('/') + 1));
+        } catch (final java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void fdTableFindsRemovesAndGrowsWithoutBoxing() {
+        final ProcTasks.FdTable t = new ProcTasks.FdTable(4);
+        assertEquals(-1, t.get(7));
+        for (int tid = 1; tid <= 4; tid++) {
+            t.put(tid * 1000, tid + 100);
+        }
+        assertTrue(t.full());
+        assertEquals(103, t.get(3000));
+        t.remove(3000);
+        assertEquals(-1, t.get(3000));
+        assertFalse(t.full());
+        for (int round = 0; round < 100; round++) { // tombstones never fill the table
+            t.put(5000 + round, 7);
+            t.remove(5000 + round);
+        }
+        assertEquals(3, t.size());
+        assertEquals(104, t.get(4000));
+        t.put(4000, 9);
+        assertEquals(9, t.get(4000));
+        assertEquals(3, t.size());
+    }
+
     @Test
     void threadsOfThisJvm() {
         try (ProcTasks tasks = new ProcTasks(SELF)) {
