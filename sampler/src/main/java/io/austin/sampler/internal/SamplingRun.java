@@ -33,14 +33,18 @@ import reactor.util.concurrent.Queues;
  *
  * <p>Two workers share the run. The sampling worker attaches, then runs one pass per tick on absolute deadlines (a
  * late tick does not shift the next ones; ticks a pass overran are skipped and counted) and puts the samples into a
- * bounded queue; it never waits for the subscriber. The emitting worker hands the queue to the subscriber as demand
- * allows, every millisecond or so and whenever demand arrives: whatever the subscriber does (writing, compiling its
- * code, blocking on a pipe) happens there, so it cannot delay a pass. When the queue is full, passes are skipped and
- * counted. With the sampler's own threads the sampling thread also asks the kernel for a small timer slack, so that
- * a 100 µs interval is kept.
+ * bounded queue; it never waits for the subscriber. With the sampler's own threads it is a thread of its own that
+ * sleeps to each deadline, with a small timer slack so that a 100 µs interval is kept (see {@link Ticker}). The
+ * emitting worker hands the queue to the subscriber as demand allows, every 10 ms, whenever demand arrives and as
+ * soon as the queue is a quarter full: whatever the subscriber does (writing, compiling its code, blocking on a
+ * pipe) happens there, so it cannot delay a pass. When the queue is full, passes are skipped and counted.
  */
 public final class SamplingRun implements Sampler.Run {
-    private static final long DRAIN_NANOS = 1_000_000L;
+    /**
+     * How often the emitting worker hands the queue over: a wake-up costs tens of microseconds of CPU on a virtual
+     * machine, so 100 a second, not 1,000; a quarter-full queue is handed over at once.
+     */
+    private static final long DRAIN_NANOS = 10_000_000L;
     /** How often children mode looks for new descendants, as Austin does. */
     private static final long REFRESH_NANOS = 100_000_000L;
     /** A real scheduler's clock is within this of the wall clock; a virtual one (tests) is not. */
@@ -52,11 +56,13 @@ public final class SamplingRun implements Sampler.Run {
     private final FluxSink<ProfileEvent> sink;
     private final Scheduler scheduler;
     private final boolean ownScheduler;
-    private final Scheduler.Worker sampling;
+    private final Ticker sampling;
     private final Scheduler.Worker emitting;
     private final LongSupplier clock;
     private final RunConfig config;
     private final Counters counters = new Counters();
+    /** The tick as a task, made once: a pass allocates nothing for its own scheduling. */
+    private final Runnable tickTask = this::tick;
     private final Queue<ProfileEvent> queue;
     private final int capacity;
     private final List<ProcessSampler> processes = new ArrayList<>();
@@ -100,8 +106,8 @@ public final class SamplingRun implements Sampler.Run {
         this.listener = listener;
         this.sink = sink;
         this.ownScheduler = options.scheduler() == null;
-        this.scheduler = ownScheduler ? Schedulers.newParallel("austin-sampler", 2, true) : options.scheduler();
-        this.sampling = scheduler.createWorker();
+        this.scheduler = ownScheduler ? Schedulers.newSingle("austin-emitter", true) : options.scheduler();
+        this.sampling = ownScheduler ? Ticker.thread("austin-sampler") : Ticker.on(scheduler.createWorker());
         this.emitting = scheduler.createWorker();
         this.clock = clockOf(options.scheduler());
         this.config = new RunConfig(options, clock);
@@ -127,7 +133,7 @@ public final class SamplingRun implements Sampler.Run {
             SamplingRun run = new SamplingRun(opener, options, listener, sink);
             sink.onRequest(n -> run.later(run.emitting, run::drain));
             sink.onDispose(run::cancel);
-            run.sampling.schedule(run::attach);
+            run.sampling.run(run::attach);
         }, FluxSink.OverflowStrategy.BUFFER);
     }
 
@@ -267,6 +273,16 @@ public final class SamplingRun implements Sampler.Run {
     }
 
     private void tick() {
+        try {
+            pass();
+        } catch (RuntimeException e) {
+            // a defect, not bad target memory (a pass counts that as invalid samples): end the run with it, never hang
+            shutdown();
+            sink.error(e);
+        }
+    }
+
+    private void pass() {
         if (closed) {
             return;
         }
@@ -294,7 +310,11 @@ public final class SamplingRun implements Sampler.Run {
                     p.close();
                 }
             }
-            lastPassSamples = Math.max(0, queue.size() - before);
+            int size = queue.size();
+            lastPassSamples = Math.max(0, size - before);
+            if (size > capacity / 4 && before <= capacity / 4) {
+                later(emitting, this::drain);
+            }
             if (processes.isEmpty() && !liveRoot()) {
                 finish();
                 return;
@@ -321,7 +341,7 @@ public final class SamplingRun implements Sampler.Run {
     private void schedule(long now) {
         long interval = config.intervalNanos;
         if (interval <= 0) {
-            sampling.schedule(this::tick);
+            sampling.runAt(clock.getAsLong(), 0, tickTask);
             return;
         }
         nextDeadline += interval;
@@ -332,7 +352,7 @@ public final class SamplingRun implements Sampler.Run {
             nextDeadline += missed * interval;
         }
         long delay = Math.min(nextDeadline, exposureDeadline) - after;
-        sampling.schedule(this::tick, Math.max(0, delay), TimeUnit.NANOSECONDS);
+        sampling.runAt(after + Math.max(0, delay), delay, tickTask);
     }
 
     /** Ends the run: stops the spawned target, fixes the duration, builds the footer, releases everything. */
@@ -447,7 +467,7 @@ public final class SamplingRun implements Sampler.Run {
         if (!stopRequested) {
             stopRequested = true;
             if (!cancelled) {
-                later(sampling, this::tick);
+                sampling.run(this::tick);
             }
         }
     }
@@ -472,7 +492,7 @@ public final class SamplingRun implements Sampler.Run {
             drainTask.dispose();
         }
         // The processes belong to the sampling worker: it releases them after the pass in progress, if any.
-        later(sampling, () -> {
+        sampling.run(() -> {
             shutdown();
             dispose();
         });
@@ -530,7 +550,7 @@ public final class SamplingRun implements Sampler.Run {
                 sink.next(m);
             }
             sink.complete();
-            later(sampling, this::dispose);
+            sampling.run(this::dispose);
         }
     }
 
