@@ -1,11 +1,14 @@
 """A memory target: grows the resident set in 4 MB steps and releases it again, three times over.
 
-With an argument it also measures itself for the tests: it holds the interpreter for 100 ms in `steady` before
-the work, between the work and its last measure, and after it (so that a sampler reads the resident set then,
-even one that fell behind for a while), and writes its own resident set size in bytes (from /proc/self/statm)
-after the first steady phase and after the second, as "first last", to that file.
+With an argument it also measures itself for the tests. It settles (`settle_before`: spins with the GIL, grows by a
+fresh 1 MiB mapping, spins 100 ms), measures its resident set size (from /proc/self/statm), does the work, settles
+again (`settle_after`) and measures again, spins in `settle_end`, and writes the two sizes in bytes, "first last",
+to that file. A sampler reads the resident set while a thread spins with the GIL, so each marker's growth, and
+whatever else was pending, is read in a sample of its settling phase even by a pass that comes late: the deltas of
+the samples after the last `settle_before` one, up to the last `settle_after` one, add up to the change.
 
 usage: mem_alloc.py [RSS_FILE]"""
+import mmap
 import sys
 import time
 
@@ -41,13 +44,38 @@ def steady(seconds):
         pass
 
 
-if len(sys.argv) > 1:
+MARKERS = []
+
+
+def settle():
+    steady(0.05)
+    # A fresh anonymous mapping: its pages are new whatever the allocator kept from the work's blocks.
+    marker = mmap.mmap(-1, 1 << 20)
+    for page in range(0, 1 << 20, 4096):
+        marker[page] = 1
+    MARKERS.append(marker)
     steady(0.1)
+
+
+def settle_before():
+    settle()
+
+
+def settle_after():
+    settle()
+
+
+def settle_end():
+    steady(0.1)
+
+
+if len(sys.argv) > 1:
+    settle_before()
     FIRST = rss()
     run()
-    steady(0.1)
+    settle_after()
     LAST = rss()
-    steady(0.1)
+    settle_end()
     with open(sys.argv[1], "w") as out:
         out.write("%d %d" % (FIRST, LAST))
 else:

@@ -128,21 +128,27 @@ class ModesIT {
                     "one non-zero delta per sample");
             String[] truth = Files.readString(rss).split(" ");
             long change = Long.parseLong(truth[1]) - Long.parseLong(truth[0]);
-            // The program measures itself after a first steady phase and after a second one that follows the work;
-            // the deltas from the first phase's end (the start-up's are in it) to the end add up to the same change:
-            // a delta goes to the sample of the pass that reads it, and a pass that comes late (a loaded machine)
-            // still reads the last releases in the second steady phase.
+            // The program measures itself after settle_before and after settle_after (spinning with the GIL, so a
+            // pass reads the resident set there even when it comes late): the deltas of every sample after the last
+            // settle_before one, up to the last settle_after one, add up to the same change, whatever frames the
+            // passes in between caught. A delta goes to the sample of the pass that reads it.
+            List<TextProfile.Line> lines = p.lines;
+            int from = -1;
+            int to = -1;
+            for (int i = 0; i < lines.size(); i++) {
+                if (has(lines.get(i), "settle_before")) {
+                    from = i;
+                }
+                if (has(lines.get(i), "settle_after")) {
+                    to = i;
+                }
+            }
+            assertTrue(from >= 0 && to > from, "both settling phases are sampled");
             long sum = 0;
             long peak = 0;
-            boolean started = false;
-            for (TextProfile.Line l : p.lines) {
-                if (has(l, "run")) {
-                    started = true;
-                }
-                if (started && (has(l, "run") || has(l, "steady"))) {
-                    sum += l.first();
-                    peak = Math.max(peak, sum);
-                }
+            for (int i = from + 1; i <= to; i++) {
+                sum += lines.get(i).first();
+                peak = Math.max(peak, sum);
             }
             assertTrue(Math.abs(sum - change) <= 2 << 20, "deltas add up to " + sum + ", the program saw "
                     + change + " bytes; samples with a delta over 64 KiB:\n" + String.join("\n", r.text().lines()
