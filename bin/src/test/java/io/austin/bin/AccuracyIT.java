@@ -7,15 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.austin.formats.Fixtures;
 import io.austin.sampler.Pythons;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Accuracy against targets that measure their own true times (median of three runs, on 3.11 and 3.13): the time a
  * profile attributes to two busy functions and their shares, in wall and CPU mode, and the coverage of a program
- * that is busy from its first line.
+ * that is busy from its first line. The launcher's jar must be built ('package').
  */
 class AccuracyIT {
     private static final int RUNS = 3;
@@ -35,12 +35,21 @@ class AccuracyIT {
     private record Score(double attributed, double shareError, double napper) {
     }
 
-    private static String austin(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]), out, err), args);
-        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        return err.toString(StandardCharsets.UTF_8);
+    /**
+     * Runs {@code bin/austin} as users do (its own JVM with the launcher's settings), not inside the test JVM, whose
+     * collector pauses and compilations would be measured too.
+     */
+    private static String austin(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Paths.get("austin").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("AUSTIN_JAVA_OPTS");
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "austin finished");
+        assertEquals(0, p.exitValue(), err);
+        return err;
     }
 
     private Score alternate(Pythons.Python py, boolean cpu, int run) throws Exception {
