@@ -51,6 +51,7 @@ final class Training {
         watchdog.setDaemon(true);
         watchdog.start();
         try {
+            exportNativeDispatch();
             byte[] mojo = resource("training.mojo");
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             Cli.run("mojo2austin", new Cli.Streams(new ByteArrayInputStream(mojo), text, nul()), "-", "-");
@@ -75,6 +76,29 @@ final class Training {
         }
         watchdog.interrupt();
         return ExitCodes.OK;
+    }
+
+    /**
+     * JNA unpacks its native part from the jar to a temporary file on every start (a tenth of the sampler's start-up
+     * work); the launcher points it at a copy made once, here, in the folder named by {@code austin.jna.out}, kept
+     * beside the archive and replaced with it when the jar changes. The resource path is JNA's documented layout.
+     */
+    private static void exportNativeDispatch() throws IOException {
+        String out = System.getProperty("austin.jna.out");
+        String arch = switch (System.getProperty("os.arch", "")) {
+            case "amd64", "x86_64" -> "linux-x86-64";
+            case "aarch64" -> "linux-aarch64";
+            default -> null;
+        };
+        if (out == null || arch == null || !System.getProperty("os.name", "").startsWith("Linux")) {
+            return;
+        }
+        try (InputStream in = Training.class.getResourceAsStream("/com/sun/jna/" + arch + "/libjnidispatch.so")) {
+            if (in != null) {
+                Path dir = Files.createDirectories(Paths.get(out));
+                Files.copy(in, dir.resolve("libjnidispatch.so"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     private static Cli.Streams quiet(byte[] input) {

@@ -47,7 +47,7 @@ class ClassDataIT {
         assumeTrue(Files.isRegularFile(jar), "the shaded jar is built by 'package'");
         install = tmp.resolve("install");
         Files.createDirectories(install.resolve("target"));
-        for (String tool : List.of("austin-tool", "mojo2austin")) {
+        for (String tool : List.of("austin-tool", "mojo2austin", "austin")) {
             Files.copy(bin.resolve(tool), install.resolve(tool), StandardCopyOption.COPY_ATTRIBUTES);
         }
         Files.copy(jar, install.resolve("target/austin.jar"), StandardCopyOption.COPY_ATTRIBUTES);
@@ -114,6 +114,61 @@ class ClassDataIT {
         assertEquals(made, archives(install.resolve("target")), "no second archive");
     }
 
+    /**
+     * austin adds JVM options of its own to the tools' common ones; the archive must still be accepted. (On JDK 25 a
+     * module option that differs from the training run's makes the JVM refuse the whole cache, silently since the
+     * launcher quiets the archive's log.)
+     */
+    @Test
+    void austinMapsTheSameArchive() throws Exception {
+        convert(tmp.resolve("a.austin"), Map.of());
+        Path log = tmp.resolve("austin-classes.log");
+        ProcessBuilder pb = new ProcessBuilder(install.resolve("austin").toString(), "-V");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("XDG_CACHE_HOME");
+        pb.environment().put("AUSTIN_JAVA_OPTS", "-Xlog:class+load:file=" + log);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "austin -V finished");
+        assertEquals(0, p.exitValue(), err);
+        assertTrue(out.startsWith("austin "), out);
+        assertEquals("", err);
+        assertTrue(mapped(log), "austin's classes come from the archive");
+        // JNA's native part was unpacked once beside the archive, and a run loads it from there.
+        Path jna = Path.of(archives(install.resolve("target")).get(0) + ".jna");
+        assertTrue(Files.isRegularFile(jna.resolve("libjnidispatch.so")), jna.toString());
+        Path target = Files.writeString(tmp.resolve("t.py"), "import time\ntime.sleep(1.5)\n");
+        Path maps = tmp.resolve("maps.txt");
+        Process python = new ProcessBuilder(io.austin.sampler.Pythons.any().path().toString(), "-S", target.toString())
+                .start();
+        try {
+            ProcessBuilder attach = new ProcessBuilder(install.resolve("austin").toString(), "-x", "1", "-o",
+                    tmp.resolve("out.austin").toString(), "-p", String.valueOf(python.pid()));
+            attach.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            attach.environment().remove("AUSTIN_JAVA_OPTS");
+            attach.redirectErrorStream(true).redirectOutput(tmp.resolve("attach.log").toFile());
+            Process a = attach.start();
+            String mapped = "";
+            long until = System.nanoTime() + 20_000_000_000L;
+            while (a.isAlive() && !mapped.contains("libjnidispatch") && System.nanoTime() < until) {
+                try {
+                    mapped = Files.readString(Path.of("/proc/" + a.pid() + "/maps"));
+                } catch (IOException gone) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            Files.writeString(maps, mapped);
+            assertTrue(a.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, a.exitValue(), Files.readString(tmp.resolve("attach.log")));
+            assertTrue(mapped.contains(jna.resolve("libjnidispatch.so").toString()),
+                    "JNA's native part comes from " + jna + ", not a fresh temporary copy; maps in " + maps);
+        } finally {
+            python.destroy();
+        }
+    }
+
     @Test
     void aChangedJarGetsItsOwnArchiveAndTheStaleOneGoes() throws Exception {
         convert(tmp.resolve("a.austin"), Map.of());
@@ -128,6 +183,8 @@ class ClassDataIT {
         assertEquals(1, second.size(), second.toString());
         assertNotEquals(first, second);
         assertFalse(Files.exists(first.get(0)), "the stale archive is removed");
+        assertFalse(Files.exists(Path.of(first.get(0) + ".jna")), "and its copy of JNA's native part");
+        assertTrue(Files.isRegularFile(Path.of(second.get(0) + ".jna/libjnidispatch.so")), "the new one has its own");
         assertTrue(mapped(log), "the new jar's classes come from the new archive");
     }
 

@@ -29,7 +29,7 @@ final class LibC {
     static {
         Throwable failure = null;
         try {
-            Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+            Native.register(LibC.class, libc());
         } catch (final LinkageError | RuntimeException e) {
             // Without JNA's native part the pure-Java fallbacks (ProcMemFile, /proc reads) still work.
             failure = e;
@@ -38,6 +38,19 @@ final class LibC {
     }
 
     private LibC() {
+    }
+
+    /**
+     * glibc by its soname, which the dynamic loader finds at once; JNA's short name "c" maps to "libc.so", a linker
+     * script on glibc systems, so that JNA has to search directories for the real file. Other C libraries (musl)
+     * get the short name.
+     */
+    private static NativeLibrary libc() {
+        try {
+            return NativeLibrary.getInstance("libc.so.6");
+        } catch (final UnsatisfiedLinkError notGlibc) {
+            return NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+        }
     }
 
     /** True if the native methods below are bound. */
