@@ -1,5 +1,6 @@
 package io.austin.bin;
 
+import io.austin.sampler.Sampler;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -111,6 +112,21 @@ public final class Cli {
             PrintStream err = new PrintStream(streams.err(), true, StandardCharsets.UTF_8);
             err.println("austin: unknown tool '" + tool + "'; tools: " + String.join(", ", tools()));
             return ExitCodes.USAGE;
+        }
+        if (args.length == 1 && ("-V".equals(args[0]) || "--version".equals(args[0]))) {
+            // What picocli would print, without building its model from the annotations (most of a start-up):
+            // scripts that check the version start as fast as the JVM does.
+            PrintStream out = new PrintStream(streams.out(), true, StandardCharsets.UTF_8);
+            out.println(Version.line(tool));
+            out.flush();
+            return ExitCodes.OK;
+        }
+        if ("austin".equals(tool)) {
+            // The sampler's own start-up work (native binding, layouts, walker) on the second core while picocli
+            // builds its model and parses: both stand between the command and the target's start.
+            Thread prepare = new Thread(Sampler::prepare, "austin-prepare");
+            prepare.setDaemon(true);
+            prepare.start();
         }
         CommandLine cl = commandLine(tool, streams);
         try {

@@ -24,8 +24,13 @@ final class Version implements CommandLine.IVersionProvider {
         }
     }
 
+    /** The version line of a tool. */
+    static String line(String tool) {
+        return tool + " " + project();
+    }
+
     @Override
     public String[] getVersion() {
-        return new String[] {spec.name() + " " + project()};
+        return new String[] {line(spec.name())};
     }
 }

@@ -299,6 +299,25 @@ class CliTest {
         assertTrue(version.outText().matches("mojo2austin \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), version.outText());
     }
 
+    /** -V and --version skip building the option model; they print what picocli's version help prints. */
+    @Test
+    void theQuickVersionIsPicoclisVersionHelp() {
+        for (String tool : Cli.tools()) {
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            Cli.Streams s = new Cli.Streams(new ByteArrayInputStream(new byte[0]), expected,
+                    new ByteArrayOutputStream());
+            picocli.CommandLine cl = Cli.commandLine(tool, s);
+            cl.printVersionHelp(cl.getOut());
+            cl.getOut().flush();
+            for (String option : new String[] {"-V", "--version"}) {
+                Result r = run(tool, option);
+                assertEquals(0, r.code());
+                assertEquals(expected.toString(StandardCharsets.UTF_8), r.outText(), tool + " " + option);
+                assertEquals("", r.err());
+            }
+        }
+    }
+
     @Test
     void mainDispatchesOnTheFirstArgument() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -5,6 +5,7 @@ import io.austin.formats.ProfileEvent;
 import io.austin.sampler.internal.SamplingRun;
 import io.austin.sampler.internal.Snapshots;
 import io.austin.sampler.internal.Target;
+import io.austin.sampler.internal.Warmup;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -91,6 +92,16 @@ public final class Sampler {
      *                  no metrics
      */
     public record Snapshot(List<ProcessInfo> processes, List<io.austin.formats.Sample> samples) {
+    }
+
+    /**
+     * Loads and initialises, once per JVM, what stands between a target's start and its first sample (the native
+     * binding, the layout table, the readers and the walker). Every run does it before it starts a target; a program
+     * that has other start-up work to do (parsing its command line, say) may call this first from another thread so
+     * that the two overlap. Thread-safe: a concurrent caller waits for the first one to finish; never throws.
+     */
+    public static void prepare() {
+        Warmup.run();
     }
 
     /**

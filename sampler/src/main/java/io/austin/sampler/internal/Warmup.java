@@ -13,18 +13,29 @@ import io.austin.sampler.internal.python.InterpreterWalker;
  * first lines within milliseconds of its start, so the work done here is work that would otherwise leave them
  * unsampled.
  */
-final class Warmup {
+public final class Warmup {
     private static volatile boolean done;
 
     private Warmup() {
     }
 
-    /** Idempotent and cheap after the first call; failures are left to the real attach, which reports them. */
-    static void run() {
+    /**
+     * Idempotent and cheap after the first call; a concurrent caller waits for the first. Failures are left to the
+     * real attach, which reports them.
+     */
+    public static void run() {
         if (done) {
             return;
         }
-        done = true;
+        synchronized (Warmup.class) {
+            if (!done) {
+                warm();
+                done = true;
+            }
+        }
+    }
+
+    private static void warm() {
         int self = (int) ProcessHandle.current().pid();
         try {
             Layouts.versions();
