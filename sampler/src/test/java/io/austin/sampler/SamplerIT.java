@@ -327,9 +327,11 @@ class SamplerIT {
                 .then(() -> vts.advanceTimeBy(Duration.ofSeconds(20)))
                 .then(() -> {
                     SamplerStats stats = run.get().stats();
-                    // Two threads per pass: the 16 places fill after a few passes; later ticks are skipped.
-                    assertTrue(stats.passes() >= 2 && stats.passes() <= 7, "passes without demand: " + stats);
-                    assertTrue(stats.lateTicks() >= 13, "skipped ticks counted: " + stats);
+                    // One or two threads per pass (the target may not have started its second thread yet: virtual
+                    // seconds pass in real milliseconds): the 16 places, less the 8 kept free, fill after at most
+                    // nine passes; later ticks are skipped.
+                    assertTrue(stats.passes() >= 2 && stats.passes() <= 9, "passes without demand: " + stats);
+                    assertTrue(stats.lateTicks() >= 12, "skipped ticks counted: " + stats);
                     assertEquals(21, stats.passes() + stats.lateTicks(), "a tick a virtual second: " + stats);
                 })
                 .thenRequest(Long.MAX_VALUE)
