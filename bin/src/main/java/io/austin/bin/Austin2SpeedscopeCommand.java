@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
         description = {"Convert Austin text or MOJO to a speedscope JSON document (https://www.speedscope.app).",
             "Nothing is lost by default; --compat writes exactly what austin-python 1.7.1 writes."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:success", "64:bad arguments", "65:corrupt input", "66:missing or unreadable input",
+        exitCodeList = {"0:success", "64:bad arguments", "65:corrupt or empty input", "66:missing or unreadable input",
             "70:internal error", "73:output cannot be created", "74:read or write failed"})
 final class Austin2SpeedscopeCommand extends ConverterCommand {
     @Option(names = "--indent", paramLabel = "N",

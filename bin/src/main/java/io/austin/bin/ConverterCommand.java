@@ -8,6 +8,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -111,7 +112,7 @@ abstract class ConverterCommand implements Callable<Integer> {
     public final Integer call() throws ToolException {
         // The public stream API all the way: the stream steps hand over the text lines completed before a failure
         // and drop the temporary files of the document writers.
-        InputStream in = openInput();
+        InputStream in = nonEmpty(openInput());
         try {
             OutputStream out = openOutput();
             try {
@@ -154,6 +155,40 @@ abstract class ConverterCommand implements Callable<Integer> {
             throw new ToolException(ExitCodes.NO_INPUT, "no such input file: " + input, e);
         } catch (IOException e) {
             throw new ToolException(ExitCodes.NO_INPUT, "cannot read input '" + input + "': " + reason(e), e);
+        }
+    }
+
+    /**
+     * The input, checked to have at least one byte: an empty file (or a pipe closed before writing) is an error, not
+     * an empty profile, since no profiler run writes nothing. Waits for the first byte of a pipe or FIFO.
+     */
+    private InputStream nonEmpty(InputStream in) throws ToolException {
+        PushbackInputStream peek = new PushbackInputStream(in, 1);
+        int first;
+        try {
+            first = peek.read();
+        } catch (IOException e) {
+            closeQuietly(in);
+            throw new ToolException(ExitCodes.NO_INPUT, "cannot read input " + inputLabel() + ": " + reason(e), e);
+        }
+        if (first < 0) {
+            closeQuietly(in);
+            throw new ToolException(ExitCodes.CORRUPT_INPUT, "empty input: " + inputLabel()
+                    + " has no data (neither MOJO nor Austin text)", null);
+        }
+        try {
+            peek.unread(first);
+        } catch (IOException cannot) {
+            throw new IllegalStateException(cannot); // a pushback buffer of one byte always takes one byte back
+        }
+        return peek;
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // nothing was read
         }
     }
 

@@ -9,7 +9,7 @@ public final class ExitCodes {
     public static final int OK = 0;
     /** Bad command line: unknown option, missing or extra argument, input and output the same file. */
     public static final int USAGE = 64;
-    /** Corrupt input: not MOJO or Austin text, or malformed; the message names the byte offset or line. */
+    /** Corrupt or empty input: not MOJO or Austin text, malformed, or no bytes; the message says where. */
     public static final int CORRUPT_INPUT = 65;
     /** The input file does not exist, or cannot be read (permissions, a directory). */
     public static final int NO_INPUT = 66;

@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
         description = {"Convert an Austin MOJO file (or Austin text) to Austin's collapsed-stack text.",
             "Nothing is lost by default; --compat prints exactly what austin-python 1.7.1 prints."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:success", "64:bad arguments", "65:corrupt input", "66:missing or unreadable input",
+        exitCodeList = {"0:success", "64:bad arguments", "65:corrupt or empty input", "66:missing or unreadable input",
             "70:internal error", "73:output cannot be created", "74:read or write failed"})
 final class Mojo2AustinCommand extends ConverterCommand {
     Mojo2AustinCommand(Cli.Streams streams) {

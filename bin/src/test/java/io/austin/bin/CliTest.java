@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.austin.converters.pprof.proto.Profile;
 import java.io.ByteArrayInputStream;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,6 +140,48 @@ class CliTest {
         assertEquals(ExitCodes.NO_INPUT, r.code());
         assertEquals("austin2pprof: no such input file: " + tmp.resolve("nope.mojo") + "\n", r.err());
         assertFalse(Files.exists(tmp.resolve("out")), "no output for a missing input");
+    }
+
+    /** An empty file or an empty standard input is an error (65), not an empty profile; no output is created. */
+    @Test
+    void emptyInput() throws IOException {
+        Path empty = Files.createFile(tmp.resolve("empty.mojo"));
+        for (String tool : List.of("mojo2austin", "austin2speedscope", "austin2pprof")) {
+            Result r = run(tool, empty.toString(), tmp.resolve("out").toString());
+            assertEquals(ExitCodes.CORRUPT_INPUT, r.code(), tool);
+            assertEquals(tool + ": empty input: '" + empty + "' has no data (neither MOJO nor Austin text)\n",
+                    r.err());
+            assertFalse(Files.exists(tmp.resolve("out")), "no output for an empty input");
+            Result stdin = run(new byte[0], tool, "-", "-");
+            assertEquals(ExitCodes.CORRUPT_INPUT, stdin.code(), tool);
+            assertEquals(tool + ": empty input: standard input has no data (neither MOJO nor Austin text)\n",
+                    stdin.err());
+            assertEquals(0, stdin.out().length);
+        }
+    }
+
+    /** A FIFO is read until its writer closes it, like a file: the same output. */
+    @Test
+    void fifoInput() throws Exception {
+        Path fifo = tmp.resolve("in.fifo");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        byte[] mojo = Fixtures.bytes(fixture("v3/two_threads.wall.py311.mojo"));
+        Thread writer = new Thread(() -> {
+            try (java.io.OutputStream out = Files.newOutputStream(fifo)) {
+                for (int i = 0; i < mojo.length; i += 4096) { // in pieces, as a profiler writes
+                    out.write(mojo, i, Math.min(4096, mojo.length - i));
+                    out.flush();
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        Result r = run("mojo2austin", "--compat", fifo.toString(), tmp.resolve("out.austin").toString());
+        writer.join();
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(Fixtures.bytes(fixture("v3/two_threads.wall.py311.austin")),
+                Files.readAllBytes(tmp.resolve("out.austin")));
     }
 
     @Test
