@@ -185,6 +185,61 @@ class LifecycleIT {
         }
     }
 
+    /**
+     * The target is only read: austin attached and traced by strace reads the target's memory, and never writes it,
+     * never ptraces anything, and sends no signal to the target or any of its threads.
+     */
+    @Test
+    void anAttachedTargetIsOnlyRead() throws Exception {
+        assumeTrue(Files.isRegularFile(Paths.get("target/austin.jar")), "the shaded jar is built by 'package'");
+        Path strace = Paths.get("/usr/bin/strace");
+        if (!Files.isExecutable(strace)) {
+            if (Pythons.REQUIRED) {
+                org.junit.jupiter.api.Assertions.fail("strace is not installed (CI installs it)");
+            }
+            assumeTrue(false, "strace is not installed");
+        }
+        Process target = new ProcessBuilder(python(), "-S", Fixtures.target("shares.py").toString(), "60")
+                .redirectErrorStream(true).start();
+        try {
+            assertTrue(new String(target.getInputStream().readNBytes(5), StandardCharsets.UTF_8).startsWith("ready"));
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            try (java.util.stream.Stream<Path> tasks = Files.list(Paths.get("/proc/" + target.pid() + "/task"))) {
+                tasks.forEach(t -> ids.add(t.getFileName().toString()));
+            }
+            Path log = tmp.resolve("strace.log");
+            Path out = tmp.resolve("traced.austin");
+            Process austin = new ProcessBuilder(strace.toString(), "-f", "-qq", "-o", log.toString(), "-e",
+                    "trace=process_vm_readv,process_vm_writev,ptrace,kill,tkill,tgkill,pidfd_send_signal,"
+                            + "rt_sigqueueinfo,rt_tgsigqueueinfo",
+                    Paths.get("austin").toAbsolutePath().toString(), "-i", "1ms", "-x", "2", "-o", out.toString(),
+                    "-p", Long.toString(target.pid())).redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("traced.log").toFile()).start();
+            assertTrue(austin.waitFor(120, TimeUnit.SECONDS), "austin under strace finished");
+            assertEquals(0, austin.exitValue(), Files.readString(tmp.resolve("traced.log")));
+            List<String> calls = Files.readAllLines(log);
+            long reads = calls.stream().filter(l -> l.contains("process_vm_readv(" + target.pid() + ",")).count();
+            assertTrue(reads > 100, "the audit saw austin read the target's memory: " + reads + " calls");
+            java.util.regex.Pattern signal = java.util.regex.Pattern.compile(
+                    "\\b(kill|tkill|tgkill|rt_sigqueueinfo|rt_tgsigqueueinfo)\\((-?\\d+)");
+            List<String> bad = new ArrayList<>();
+            for (String line : calls) {
+                if (line.contains("process_vm_writev(") || line.contains("ptrace(")
+                        || line.contains("pidfd_send_signal(")) {
+                    bad.add(line);
+                }
+                java.util.regex.Matcher m = signal.matcher(line);
+                if (m.find() && ids.contains(m.group(2).replace("-", ""))) {
+                    bad.add(line);
+                }
+            }
+            assertEquals(List.of(), bad, "system calls aimed at the target (pid " + target.pid() + ")");
+            assertTrue(target.isAlive());
+        } finally {
+            target.destroyForcibly().waitFor();
+        }
+    }
+
     /** Austin 3.7's statuses, with the phrases scripts match (spec A.14, as observed on the real binary). */
     @Test
     void failuresGiveAustinsStatusesAndPhrases() throws Exception {
