@@ -1,6 +1,8 @@
 package io.austin.bin;
 
 import io.austin.sampler.Sampler;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -39,7 +41,9 @@ public final class Cli {
 
         /** The process's own streams. */
         public static Streams system() {
-            return new Streams(System.in, System.out, System.err);
+            // Standard output as a plain file stream: System.out is a PrintStream, which swallows write errors, so a
+            // closed pipe (austin ... | head) or a full disk would go unnoticed. The tools buffer their own output.
+            return new Streams(System.in, new FileOutputStream(FileDescriptor.out), System.err);
         }
     }
 
