@@ -12,8 +12,6 @@ import io.austin.sampler.SamplerOptions;
 import io.austin.sampler.SamplerStats;
 import io.austin.sampler.SystemLog;
 import java.io.BufferedOutputStream;
-import java.io.FileNotFoundException;
-import java.io.FileOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -252,10 +250,10 @@ public final class AustinCommand implements Callable<Integer> {
             };
         }
         try {
-            return new FileOutputStream(output);
-        } catch (FileNotFoundException e) {
+            return OutputFiles.open(output);
+        } catch (IOException e) {
             throw new ToolException(NO_COMMAND_STATUS, "cannot create the output file " + output + ": "
-                    + reason(e), e);
+                    + ConverterCommand.reason(e), e);
         }
     }
 

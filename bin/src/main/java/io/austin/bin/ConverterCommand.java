@@ -201,7 +201,7 @@ abstract class ConverterCommand implements Callable<Integer> {
             if (!"-".equals(input) && Files.exists(path) && Files.isSameFile(path, Paths.get(input))) {
                 throw new ToolException(ExitCodes.USAGE, "the output '" + output + "' is the input file", null);
             }
-            return new OutputGuard(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16), true);
+            return new OutputGuard(new BufferedOutputStream(OutputFiles.open(output), 1 << 16), true);
         } catch (IOException e) {
             throw new ToolException(ExitCodes.CANNOT_CREATE_OUTPUT,
                     "cannot create output '" + output + "': " + reason(e), e);
