@@ -240,6 +240,41 @@ class LifecycleIT {
         }
     }
 
+    /**
+     * A closed output pipe ({@code austin ... | head}): austin stops at its next write with one line and status 74
+     * (Austin dies of SIGPIPE), and its spawned program is stopped too, not left running.
+     */
+    @Test
+    void aClosedOutputPipeStopsTheRun() throws Exception {
+        assumeTrue(Files.isRegularFile(Paths.get("target/austin.jar")), "the shaded jar is built by 'package'");
+        Process austin = new ProcessBuilder(Paths.get("austin").toAbsolutePath().toString(), "-i", "1ms", python(),
+                "-S", Fixtures.target("busy_and_sleeping.py").toString(), "60")
+                .redirectError(tmp.resolve("pipe.log").toFile()).start();
+        long pid = -1;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(austin.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith("P")) {
+                    pid = Long.parseLong(line.substring(1, line.indexOf(';')));
+                    break;
+                }
+            }
+        } // closing our end: austin's next write fails with EPIPE
+        assertTrue(pid > 0, "a sample line names the target");
+        long start = System.nanoTime();
+        assertTrue(austin.waitFor(20, TimeUnit.SECONDS), "austin stops when its output pipe is closed");
+        String err = Files.readString(tmp.resolve("pipe.log"));
+        assertEquals(ExitCodes.IO_ERROR, austin.exitValue(), err);
+        assertTrue(err.contains("austin: cannot write the output: "), err);
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 10_000, "well before the target's 60 s");
+        java.util.Optional<ProcessHandle> target = ProcessHandle.of(pid);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (target.isPresent() && target.get().isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(target.isPresent() && target.get().isAlive(), "the spawned program is stopped too");
+    }
+
     /** Austin 3.7's statuses, with the phrases scripts match (spec A.14, as observed on the real binary). */
     @Test
     void failuresGiveAustinsStatusesAndPhrases() throws Exception {
@@ -316,6 +351,42 @@ class LifecycleIT {
             assertTrue(err.contains("Insufficient permissions"), err);
             List<String> lines = err.lines().filter(l -> !l.isBlank()).toList();
             assertEquals(1, lines.size(), "one line, no JVM or archive noise: " + err);
+            assertTrue(target.isAlive(), "the target is untouched");
+        } finally {
+            target.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * The positive case: an unprivileged user with only CAP_SYS_PTRACE profiles root's Python, whose files that user
+     * cannot even open (they are under /root): the runtime is found from the process's memory.
+     */
+    @Test
+    void ptraceCapabilityAloneIsEnoughToProfileAnotherUsersPython() throws Exception {
+        Path setpriv = Paths.get("/usr/bin/setpriv");
+        assumeTrue(Files.isExecutable(setpriv), "setpriv not installed");
+        assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Paths.get("/proc/self"), "unix:uid")), "not root");
+        assumeTrue(Files.isRegularFile(Paths.get("target/austin.jar")), "the shaded jar is built by 'package'");
+        Process target = new ProcessBuilder(python(), "-S", Fixtures.target("shares.py").toString(), "60")
+                .redirectErrorStream(true).start();
+        try {
+            assertTrue(new String(target.getInputStream().readNBytes(5), StandardCharsets.UTF_8).startsWith("ready"));
+            ProcessBuilder pb = new ProcessBuilder(setpriv.toString(), "--reuid=65534", "--regid=65534",
+                    "--clear-groups", "--inh-caps=+sys_ptrace", "--ambient-caps=+sys_ptrace",
+                    Paths.get("austin").toAbsolutePath().toString(), "-i", "1ms", "-x", "1", "-p",
+                    Long.toString(target.pid()));
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            pb.environment().put("HOME", "/nonexistent");
+            pb.environment().remove("XDG_CACHE_HOME");
+            pb.redirectError(tmp.resolve("cap.log").toFile());
+            Process austin = pb.start();
+            String out = new String(austin.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(austin.waitFor(60, TimeUnit.SECONDS), "austin finished");
+            String err = Files.readString(tmp.resolve("cap.log"));
+            assertEquals(0, austin.exitValue(), err);
+            TextProfile p = TextProfile.parse(out);
+            assertTrue(p.lines.size() > 100, "samples of root's Python: " + p.lines.size() + "\n" + err);
+            assertTrue(out.contains("shares.py"), "its frames, with their file names");
             assertTrue(target.isAlive(), "the target is untouched");
         } finally {
             target.destroyForcibly().waitFor();

@@ -5,6 +5,7 @@ import io.austin.sampler.internal.RemoteMemory;
 import io.austin.sampler.internal.linux.Elf;
 import io.austin.sampler.internal.linux.ProcMaps;
 import io.austin.sampler.internal.linux.ProcPath;
+import io.austin.sampler.internal.linux.RemoteElf;
 import io.austin.sampler.SamplerException;
 import io.austin.sampler.SamplerException.Reason;
 import java.io.IOException;
@@ -147,9 +148,9 @@ public final class RuntimeLocator {
             problems.add(path + " is not mapped");
             return null;
         }
-        final Elf elf;
-        final Map<String, Long> syms;
-        final long firstLoadVaddr;
+        Elf elf = null; // null: the file cannot be opened and the symbols come from the process's memory
+        Map<String, Long> syms;
+        long firstLoadVaddr;
         try {
             elf = Elf.open(openable(pid, first.get(), path, exe));
             // Exported symbols first, found through the hash table; a full scan of .symtab (slow on a big
@@ -160,15 +161,23 @@ public final class RuntimeLocator {
             }
             firstLoadVaddr = elf.firstLoadVaddr();
         } catch (final IOException e) {
-            problems.add("cannot open " + path + " (" + e.getClass().getSimpleName() + ")");
-            return null;
+            // Allowed to read the process but not its files (CAP_SYS_PTRACE only, another user's home folder): the
+            // exported symbols are in the mapped dynamic segment too.
+            final Optional<RemoteElf> remote = memory == null || first.get().offset() != 0 ? Optional.empty()
+                    : RemoteElf.at(memory, first.get().start());
+            if (remote.isEmpty()) {
+                problems.add("cannot open " + path + " (" + e.getClass().getSimpleName() + ")");
+                return null;
+            }
+            syms = new java.util.HashMap<>(remote.get().dynamicSymbols(SYMBOLS));
+            firstLoadVaddr = remote.get().firstLoadVaddr();
         } catch (final SamplerException e) {
             // A corrupt ELF file: this candidate is out, the next one may still be Python.
             problems.add(e.getMessage());
             return null;
         }
         long runtimeVaddr = syms.getOrDefault(RUNTIME, 0L);
-        if (runtimeVaddr == 0) {
+        if (runtimeVaddr == 0 && elf != null) {
             final Optional<Elf.Section> section = elf.section(".PyRuntime");
             runtimeVaddr = section.map(Elf.Section::address).orElse(0L);
         }
@@ -184,14 +193,16 @@ public final class RuntimeLocator {
             return null;
         }
 
-        if (memory != null && !initialised(memory, runtime, elf, runtimeVaddr)) {
+        final NameVersion fromBinary = versionFromName(basename(path), "libpython");
+        final NameVersion fromExe = exe == null ? null : versionFromName(basename(exe), "python");
+        final boolean ready = elf != null ? initialised(memory, runtime, elf, runtimeVaddr)
+                : initialisedByName(memory, runtime, fromBinary != null ? fromBinary : fromExe);
+        if (memory != null && !ready) {
             // Also seen while the loader maps the library: the range is mapped, but not yet from the right offset.
             problems.add(RUNTIME + " at 0x" + Long.toHexString(runtime) + " does not hold its initial data yet");
             return null;
         }
 
-        final NameVersion fromBinary = versionFromName(basename(path), "libpython");
-        final NameVersion fromExe = exe == null ? null : versionFromName(basename(exe), "python");
         rejectUnsupportedBuild(pid, path, fromBinary, fromExe, syms);
 
         long hex = versionFromRuntime(pid, path, readWords(memory, runtime, elf, runtimeVaddr, 3));
@@ -289,6 +300,17 @@ public final class RuntimeLocator {
         return !memory.read(runtime, word, 0, 8) || word.getLong(0) == cookieWord();
     }
 
+    /**
+     * {@link #initialised} without the file: a runtime whose name says 3.13 or later must start with the cookie.
+     */
+    private static boolean initialisedByName(final RemoteMemory memory, final long runtime, final NameVersion name) {
+        if (memory == null || name == null || name.major() != 3 || name.minor() < 13) {
+            return true;
+        }
+        final ByteBuffer word = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        return memory.read(runtime, word, 0, 8) && word.getLong(0) == cookieWord();
+    }
+
     /** A {@code PY_VERSION_HEX} of Python 3 with a known release level (alpha, beta, candidate, final). */
     public static boolean plausible(final long hex) {
         final long level = hex >>> 4 & 0xf;
@@ -304,7 +326,7 @@ public final class RuntimeLocator {
         final byte[] bytes = new byte[count * 8];
         final ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (memory == null || !memory.read(address, buf, 0, bytes.length)) {
-            final Optional<byte[]> fromFile = elf.bytesAt(vaddr, bytes.length);
+            final Optional<byte[]> fromFile = elf == null ? Optional.empty() : elf.bytesAt(vaddr, bytes.length);
             if (fromFile.isEmpty()) {
                 return null;
             }
