@@ -117,6 +117,18 @@ final class FrameObjectChain implements FrameChain {
 
     @Override
     public int collect(long fr, long chunk, long preloadedFrame, ChainFrames out) {
+        return collect(fr, preloadedFrame, out, false);
+    }
+
+    /**
+     * Walks the chain again from {@code fr} with every frame read now, none from the pass's prefetch: for a chain that
+     * broke because the stack changed between the prefetch and the frames read after it (a fast recursion).
+     */
+    int collectLive(long fr, ChainFrames out) {
+        return collect(fr, 0, out, true);
+    }
+
+    private int collect(long fr, long preloadedFrame, ChainFrames out, boolean live) {
         seen.clear();
         int size = lay.frSize;
         int n = 0;
@@ -128,7 +140,7 @@ final class FrameObjectChain implements FrameChain {
             }
             if (fr == preload) {
                 preload = 0;
-            } else if (!reader.fetch(fr, frBuf, 0, size)) {
+            } else if (live ? !reader.read(fr, frBuf, 0, size) : !reader.fetch(fr, frBuf, 0, size)) {
                 return -n - 1;
             }
             long previous = frBuf.getLong(lay.frPrevious);
