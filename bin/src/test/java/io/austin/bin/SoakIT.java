@@ -1,0 +1,108 @@
+package io.austin.bin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.austin.formats.Fixtures;
+import io.austin.sampler.Pythons;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Soak: {@code bin/austin -i 100us} attached to a target that never settles ({@code churn.py}) for many minutes.
+ * Every 10 s it records the profiler's resident set, open files and threads; at the end the resident set of the
+ * last third is flat against the first third, and no file descriptor or thread has leaked. Not part of {@code mvn
+ * verify}: {@code mvn -pl bin verify -Psoak} (10 minutes; {@code -Daustin.soak.minutes=N} for another length). The
+ * table is printed and written to {@code bin/target/soak.txt}.
+ */
+class SoakIT {
+    private static final int MINUTES = Integer.getInteger("austin.soak.minutes", 0);
+
+    @TempDir
+    Path tmp;
+
+    private record Point(long second, long rssKib, long fds, long threads) {
+    }
+
+    @Test
+    void tenMinutesAt100Microseconds() throws Exception {
+        assumeTrue(MINUTES > 0, "a soak run: mvn -pl bin verify -Psoak");
+        assumeTrue(Files.isRegularFile(Paths.get("target/austin.jar")), "the shaded jar is built by 'package'");
+        long seconds = MINUTES * 60L;
+        Process target = new ProcessBuilder(Pythons.any().path().toString(), "-S",
+                Fixtures.target("churn.py").toString(), Long.toString(seconds + 60)).redirectErrorStream(true).start();
+        try {
+            assertTrue(new String(target.getInputStream().readNBytes(5), StandardCharsets.UTF_8).startsWith("ready"));
+            Path out = tmp.resolve("soak.mojo");
+            ProcessBuilder pb = new ProcessBuilder(Paths.get("austin").toAbsolutePath().toString(), "-b", "-i",
+                    "100us", "-x", Long.toString(seconds), "-o", out.toString(), "-p", Long.toString(target.pid()))
+                    .redirectError(tmp.resolve("soak.log").toFile());
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Process austin = pb.start();
+            List<Point> points = new ArrayList<>();
+            long start = System.nanoTime();
+            while (!austin.waitFor(10, TimeUnit.SECONDS)) {
+                Point p = measure(austin.pid(), (System.nanoTime() - start) / 1_000_000_000L);
+                if (p != null) {
+                    points.add(p);
+                }
+            }
+            String err = Files.readString(tmp.resolve("soak.log"));
+            assertEquals(0, austin.exitValue(), err);
+            StringBuilder table = new StringBuilder("second rss_kib fds threads\n");
+            for (Point p : points) {
+                table.append(p.second()).append(' ').append(p.rssKib()).append(' ').append(p.fds()).append(' ')
+                        .append(p.threads()).append('\n');
+            }
+            table.append(err.lines().filter(l -> l.contains("Sampling duration") || l.contains("Long sampling")
+                    || l.contains("Error rate")).reduce("", (a, b) -> a + b + "\n"));
+            table.append("output: ").append(Files.size(out)).append(" bytes of MOJO\n");
+            Files.writeString(Paths.get("target/soak.txt"), table);
+            System.out.println("[soak]\n" + table);
+            assertTrue(points.size() >= 6, "measured: " + points.size());
+            int third = points.size() / 3;
+            long early = points.subList(0, third).stream().mapToLong(Point::rssKib).max().orElse(0);
+            long late = points.subList(2 * third, points.size()).stream().mapToLong(Point::rssKib).max().orElse(0);
+            assertTrue(late <= early * 1.10 + 4096, "resident set flat: first third " + early + " KiB, last third "
+                    + late + " KiB");
+            List<Point> settled = points.subList(Math.min(6, points.size() - 1), points.size());
+            long fdSpread = settled.stream().mapToLong(Point::fds).max().orElse(0)
+                    - settled.stream().mapToLong(Point::fds).min().orElse(0);
+            long threadSpread = settled.stream().mapToLong(Point::threads).max().orElse(0)
+                    - settled.stream().mapToLong(Point::threads).min().orElse(0);
+            assertTrue(fdSpread <= 4, "open files steady after the first minute: spread " + fdSpread);
+            assertTrue(threadSpread <= 2, "threads steady after the first minute: spread " + threadSpread);
+        } finally {
+            target.destroyForcibly().waitFor();
+        }
+    }
+
+    private static Point measure(long pid, long second) {
+        try {
+            long rss = Files.readAllLines(Paths.get("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+                    .findFirst().orElse(0);
+            long fds;
+            try (Stream<Path> s = Files.list(Paths.get("/proc/" + pid + "/fd"))) {
+                fds = s.count();
+            }
+            long threads;
+            try (Stream<Path> s = Files.list(Paths.get("/proc/" + pid + "/task"))) {
+                threads = s.count();
+            }
+            return new Point(second, rss, fds, threads);
+        } catch (IOException | RuntimeException gone) {
+            return null;
+        }
+    }
+}
