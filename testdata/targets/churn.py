@@ -1,8 +1,10 @@
 """Reliability target: a program whose shape never settles, for the rate of invalid samples. For the given seconds
 it keeps creating new code objects (compiled functions it calls once), recursing to changing depths, starting and
 stopping short-lived threads, and forking a child now and then that works briefly and exits. Prints "ready" first.
+With NAMES, the new code objects take their names from that many (a program that reloads or execs the same code
+again and again); without, every one is new (which a profiler must remember: its tables grow with distinct frames).
 
-usage: churn.py [SECONDS]"""
+usage: churn.py [SECONDS [NAMES]]"""
 import os
 import sys
 import threading
@@ -15,8 +17,13 @@ def deep(n, payload):
     return deep(n - 1, payload) + 1
 
 
+NAMES = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+
+
 def fresh(i):
-    # A new code object each time, with its own name and line table.
+    # A new code object each time, with its own name and line table (or one of NAMES names).
+    if NAMES:
+        i %= NAMES
     source = "def churned_%d(x):\n    total = 0\n    for k in range(x):\n        total += k * %d\n    return total\n" % (
         i, i)
     scope = {}

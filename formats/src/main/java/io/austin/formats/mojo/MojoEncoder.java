@@ -58,6 +58,27 @@ final class MojoEncoder {
         return tables;
     }
 
+    /**
+     * How many frame or string definitions of one process the encoder remembers. Beyond that (a program that makes
+     * new code all the time, profiled for hours) it forgets them all and defines each again at its next use: a
+     * reader then reads the same definition twice under the same frame key (a string gets a new key), which every
+     * MOJO reader takes, and the profiler's memory stays bounded.
+     */
+    static final int TABLE_LIMIT = 1 << 15;
+
+    /** The current process's tables, forgotten first when they hold more than {@link #TABLE_LIMIT} definitions. */
+    Tables bounded(Tables t) {
+        if (t.frames.size() <= TABLE_LIMIT && t.strings.size() <= TABLE_LIMIT) {
+            return t;
+        }
+        Tables fresh = new Tables();
+        fresh.nextStringKey = t.nextStringKey;
+        fresh.nextFrameKey = t.nextFrameKey;
+        tablesByPid.put(pid, fresh);
+        tables = fresh;
+        return fresh;
+    }
+
     private Tables tablesFor(long p) {
         Tables t = tablesByPid.get(p);
         if (t == null) {

@@ -55,7 +55,7 @@ public final class MojoWriter implements ProfileEventWriter {
 
     private void sample(Sample s) {
         ThreadKey thread = s.thread();
-        MojoEncoder.Tables t = enc.tables(thread.pid());
+        MojoEncoder.Tables t = enc.bounded(enc.tables(thread.pid()));
         enc.stack(thread.pid(), thread.hasIid() ? thread.iid() : 0, thread.tid());
         if (s.invalid()) {
             enc.event(Mojo.FRAME_INVALID);
