@@ -223,6 +223,15 @@ public final class Elf {
         }
     }
 
+    /** The GNU hash of a symbol name (32 bits, unsigned), as the loader computes it. */
+    static long gnuHash(final byte[] name) {
+        long h = 5381;
+        for (final byte b : name) {
+            h = (h * 33 + (b & 0xff)) & 0xffffffffL;
+        }
+        return h;
+    }
+
     /**
      * One name through the GNU hash table of {@code dynsym}: the bucket of the name's hash gives the first symbol
      * of its chain, and the chain's hashes (low bit set on the last) are compared before any name is.
@@ -248,10 +257,7 @@ public final class Elf {
         final long entry = dynsym.entrySize() == 0 ? SYM_SIZE : dynsym.entrySize();
         final long symbolCount = dynsym.size() / entry;
         final byte[] want = symbolName.getBytes(StandardCharsets.UTF_8);
-        long h = 5381;
-        for (final byte b : want) {
-            h = (h * 33 + (b & 0xff)) & 0xffffffffL;
-        }
+        final long h = gnuHash(want);
         long index = u32(bucketsAt + (h % nbuckets) * 4);
         if (index < symoffset) {
             return 0;

@@ -151,10 +151,7 @@ public final class RemoteElf {
             return 0;
         }
         final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-        int h = 5381;
-        for (final byte b : bytes) {
-            h = h * 33 + (b & 0xff);
-        }
+        final int h = (int) Elf.gnuHash(bytes);
         final long buckets = gnuHash + 16 + 8L * bloomSize;
         final ByteBuffer bucket = read(memory, buckets + 4L * Integer.remainderUnsigned(h, nbuckets), 4);
         if (bucket == null) {

@@ -129,7 +129,7 @@ class ProcTasksTest {
 
     @Test
     void fdTableFindsRemovesAndGrowsWithoutBoxing() {
-        final ProcTasks.FdTable t = new ProcTasks.FdTable(4);
+        final FdTable t = new FdTable(4);
         assertEquals(-1, t.get(7));
         for (int tid = 1; tid <= 4; tid++) {
             t.put(tid * 1000, tid + 100);
