@@ -184,6 +184,57 @@ class CliTest {
                 Files.readAllBytes(tmp.resolve("out.austin")));
     }
 
+    /**
+     * A profile still being written: each conversion reads up to the end the file has at that moment. It either
+     * succeeds (the end fell between events) or fails with 65 naming the offset, and in both cases what it wrote is
+     * the start of the finished file's conversion. Once the writer is done, the same command gives the whole output.
+     */
+    @Test
+    void fileGrowingWhileRead() throws Exception {
+        byte[] mojo = Fixtures.bytes(fixture("v3/two_threads.wall.py311.mojo"));
+        byte[] whole = Fixtures.bytes(fixture("v3/two_threads.wall.py311.austin"));
+        Path growing = tmp.resolve("growing.mojo");
+        Files.write(growing, new byte[0]);
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = Files.newOutputStream(growing, java.nio.file.StandardOpenOption.APPEND)) {
+                for (int i = 0; i < mojo.length; i += 311) { // odd pieces: most ends cut an event
+                    out.write(mojo, i, Math.min(311, mojo.length - i));
+                    out.flush();
+                    started.countDown();
+                    Thread.sleep(20);
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        started.await();
+        int runs = 0;
+        int cut = 0;
+        Path out = tmp.resolve("out.austin");
+        while (writer.isAlive() || runs == 0) {
+            Result r = run("mojo2austin", "--compat", growing.toString(), out.toString());
+            runs++;
+            byte[] written = Files.readAllBytes(out);
+            assertTrue(written.length <= whole.length
+                    && Arrays.equals(written, Arrays.copyOf(whole, written.length)),
+                    "what a partial read writes is the start of the whole conversion");
+            if (r.code() != 0) {
+                cut++;
+                assertEquals(ExitCodes.CORRUPT_INPUT, r.code(), r.err());
+                assertOneLine(r.err());
+                assertTrue(r.err().matches("mojo2austin: corrupt input '.*': truncated MOJO: .*at byte \\d+.*\n"),
+                        r.err());
+            }
+        }
+        writer.join();
+        System.out.printf("growing file: %d conversions while it grew, %d ended in a cut event%n", runs, cut);
+        Result r = run("mojo2austin", "--compat", growing.toString(), out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(whole, Files.readAllBytes(out));
+    }
+
     @Test
     void unreadableInput() throws IOException {
         Result dir = run("mojo2austin", tmp.toString(), tmp.resolve("out").toString());
