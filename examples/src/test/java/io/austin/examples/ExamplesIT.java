@@ -69,4 +69,90 @@ class ExamplesIT {
         String busiest = CpuPerSecond.busiest(r.whole());
         assertTrue(busiest.matches("\\S*(crunch|hash_strings|<genexpr>|<setcomp>) \\(.*busy.py:.*"), busiest);
     }
+
+    /** A wall-mode MOJO profile of {@code python/NAME ARGS...}, sampled every millisecond through the library. */
+    static Path profile(Path dir, String name, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(python().toString(), "-S",
+                Paths.get("python", name).toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        Path out = dir.resolve(name.replace(".py", "") + "-" + String.join("-", args) + ".mojo");
+        io.austin.sampler.SamplerOptions options = io.austin.sampler.SamplerOptions.defaults()
+                .withInterval(java.time.Duration.ofMillis(1)).withQuietChild(true);
+        try (java.io.OutputStream file = Files.newOutputStream(out)) {
+            io.austin.sampler.Sampler.spawn(command, options)
+                    .as(io.austin.converters.Conversions.writeTo(io.austin.converters.Conversions.toMojo(), file))
+                    .block();
+        }
+        return out;
+    }
+
+    private static String capture(java.util.function.Consumer<java.io.PrintStream> body) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        body.accept(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The top table of a real profile: render() does three times parse()'s rounds, and the table says so. */
+    @Test
+    void topFunctionsListsTheHottestWithOwnAndTotalTime() throws Exception {
+        io.austin.converters.profile.Profile p = TopFunctions.read(profile(tmp, "work.py", "1", "3"));
+        String table = capture(out -> TopFunctions.print(p, 10, out));
+        System.out.println(table);
+        List<String> rows = table.lines().toList();
+        assertTrue(rows.get(0).startsWith("Wall time: "), table);
+        assertTrue(rows.get(1).matches(" +OWN% +TOTAL% +OWN ms +TOTAL ms +FUNCTION"), table);
+        assertTrue(rows.get(2).contains(" render (") && rows.get(2).contains("work.py:"), "render on top: " + table);
+        double renderTotal = totalPercent(rows, "render");
+        double parseTotal = totalPercent(rows, "parse");
+        assertTrue(renderTotal > 1.5 * parseTotal, table);
+        assertTrue(totalPercent(rows, "main") > 90, "main holds nearly all the time: " + table);
+    }
+
+    private static double totalPercent(List<String> rows, String function) {
+        for (String row : rows) {
+            if (row.contains(" " + function + " (")) {
+                return Double.parseDouble(row.trim().split("%? +")[1].replace("%", ""));
+            }
+        }
+        throw new AssertionError(function + " not in " + rows);
+    }
+
+    /** The diff of two real runs whose phases swapped weights: render got hotter, parse colder, by a lot. */
+    @Test
+    void profileDiffShowsWhatGotHotterAndColder() throws Exception {
+        Path before = profile(tmp, "work.py", "3", "1");
+        Path after = profile(tmp, "work.py", "1", "3");
+        List<ProfileDiff.Change> changes = ProfileDiff.compare(TopFunctions.read(before), TopFunctions.read(after));
+        System.out.println(capture(out -> ProfileDiff.print(changes, 5, out)));
+        ProfileDiff.Change render = changes.stream().filter(c -> c.scope().equals("render")).findFirst().get();
+        ProfileDiff.Change parse = changes.stream().filter(c -> c.scope().equals("parse")).findFirst().get();
+        assertTrue(render.delta() > 20 && parse.delta() < -20, changes.subList(0, 3).toString());
+        assertTrue(changes.subList(0, 2).contains(render) && changes.subList(0, 2).contains(parse),
+                "the two biggest changes: " + changes.subList(0, 3));
+    }
+
+    /** Five one-second tables of a running process, each with the busy functions on top; the target lives on. */
+    @Test
+    void liveTopPrintsATableEverySecondAndLeavesTheTargetRunning() throws Exception {
+        Process target = new ProcessBuilder(python().toString(), "-S",
+                Paths.get("python/busy.py").toAbsolutePath().toString(), "12")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Thread.sleep(300); // past the interpreter's start
+            List<io.austin.converters.profile.Profile> windows = new java.util.ArrayList<>();
+            String out = capture(o -> windows.addAll(LiveTop.watch((int) target.pid(), 5, 5, o)));
+            System.out.println(out);
+            assertTrue(windows.size() >= 5 && windows.size() <= 6, windows.size() + " windows");
+            assertEquals(windows.size(), out.lines().filter(l -> l.startsWith("--- second ")).count(), out);
+            for (io.austin.converters.profile.Profile w : windows.subList(1, 4)) {
+                String top = io.austin.converters.top.FunctionStats.top(w, 0, 1).get(0).scope();
+                assertTrue(top.matches(".*(crunch|hash_strings|<genexpr>|<setcomp>)"), top);
+                assertTrue(w.total(0) > 300_000, w.total(0) + " us of CPU in a second of a busy process");
+            }
+            assertTrue(target.isAlive(), "detaching leaves the target running");
+        } finally {
+            target.destroy();
+            target.waitFor();
+        }
+    }
 }
