@@ -20,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Soak: {@code bin/austin -i 100us} attached to a target that never settles ({@code churn.py}) for many minutes.
- * Every 10 s it records the profiler's resident set, open files and threads; at the end the resident set of the
- * last third is flat against the first third, and no file descriptor or thread has leaked. Not part of {@code mvn
+ * Every 10 s it records the profiler's resident set, open files, threads, CPU time and the size of its output; at
+ * the end the resident set of the last third is flat against the first third, no file descriptor or thread has
+ * leaked, and the sampling rate held: the output grew at a steady pace (the MOJO stream carries no clock, so its
+ * bytes per 10 s stand for the samples written; the churning target keeps defining new frames at an even pace). Not part of {@code mvn
  * verify}: {@code mvn -pl bin verify -Psoak} (10 minutes; {@code -Daustin.soak.minutes=N} for another length). The
  * table is printed and written to {@code bin/target/soak.txt}.
  */
@@ -31,7 +33,7 @@ class SoakIT {
     @TempDir
     Path tmp;
 
-    private record Point(long second, long rssKib, long fds, long threads) {
+    private record Point(long second, long rssKib, long fds, long threads, long cpuMs, long outKib) {
     }
 
     @Test
@@ -52,17 +54,24 @@ class SoakIT {
             List<Point> points = new ArrayList<>();
             long start = System.nanoTime();
             while (!austin.waitFor(10, TimeUnit.SECONDS)) {
-                Point p = measure(austin.pid(), (System.nanoTime() - start) / 1_000_000_000L);
+                Point p = measure(austin.pid(), (System.nanoTime() - start) / 1_000_000_000L, out);
                 if (p != null) {
                     points.add(p);
                 }
             }
             String err = Files.readString(tmp.resolve("soak.log"));
             assertEquals(0, austin.exitValue(), err);
-            StringBuilder table = new StringBuilder("second rss_kib fds threads\n");
-            for (Point p : points) {
+            StringBuilder table = new StringBuilder("second rss_kib fds threads cpu_ms_per_10s out_kib_per_10s\n");
+            List<Long> paces = new ArrayList<>();
+            for (int i = 0; i < points.size(); i++) {
+                Point p = points.get(i);
+                long cpu = i == 0 ? p.cpuMs() : p.cpuMs() - points.get(i - 1).cpuMs();
+                long pace = i == 0 ? p.outKib() : p.outKib() - points.get(i - 1).outKib();
+                if (p.second() > 60) {
+                    paces.add(pace);
+                }
                 table.append(p.second()).append(' ').append(p.rssKib()).append(' ').append(p.fds()).append(' ')
-                        .append(p.threads()).append('\n');
+                        .append(p.threads()).append(' ').append(cpu).append(' ').append(pace).append('\n');
             }
             table.append(err.lines().filter(l -> l.contains("Sampling duration") || l.contains("Long sampling")
                     || l.contains("Error rate")).reduce("", (a, b) -> a + b + "\n"));
@@ -82,12 +91,17 @@ class SoakIT {
                     - settled.stream().mapToLong(Point::threads).min().orElse(0);
             assertTrue(fdSpread <= 4, "open files steady after the first minute: spread " + fdSpread);
             assertTrue(threadSpread <= 2, "threads steady after the first minute: spread " + threadSpread);
+            List<Long> sorted = paces.stream().sorted().toList();
+            long median = sorted.get(sorted.size() / 2);
+            assertTrue(sorted.get(0) >= median / 2 && sorted.get(sorted.size() - 1) <= median * 2,
+                    "output written at a steady pace after the first minute: " + sorted.get(0) + ".."
+                    + sorted.get(sorted.size() - 1) + " KiB per 10 s, median " + median);
         } finally {
             target.destroyForcibly().waitFor();
         }
     }
 
-    private static Point measure(long pid, long second) {
+    private static Point measure(long pid, long second, Path out) {
         try {
             long rss = Files.readAllLines(Paths.get("/proc/" + pid + "/status")).stream()
                     .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
@@ -100,7 +114,12 @@ class SoakIT {
             try (Stream<Path> s = Files.list(Paths.get("/proc/" + pid + "/task"))) {
                 threads = s.count();
             }
-            return new Point(second, rss, fds, threads);
+            // utime and stime, the 14th and 15th fields, after the parenthesised command name.
+            String stat = Files.readString(Paths.get("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long cpuMs = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // 100 clock ticks a second
+            long outKib = Files.exists(out) ? Files.size(out) / 1024 : 0;
+            return new Point(second, rss, fds, threads, cpuMs, outKib);
         } catch (IOException | RuntimeException gone) {
             return null;
         }
