@@ -91,14 +91,21 @@ class SoakIT {
                     - settled.stream().mapToLong(Point::threads).min().orElse(0);
             assertTrue(fdSpread <= 4, "open files steady after the first minute: spread " + fdSpread);
             assertTrue(threadSpread <= 2, "threads steady after the first minute: spread " + threadSpread);
-            List<Long> sorted = paces.stream().sorted().toList();
-            long median = sorted.get(sorted.size() / 2);
-            assertTrue(sorted.get(0) >= median / 2 && sorted.get(sorted.size() - 1) <= median * 2,
-                    "output written at a steady pace after the first minute: " + sorted.get(0) + ".."
-                    + sorted.get(sorted.size() - 1) + " KiB per 10 s, median " + median);
+            // The rate holds when the last third of the run writes at the pace of the first (after its first minute):
+            // single windows may dip when the machine is busy, a trend would not.
+            int part = paces.size() / 3;
+            long first = median(paces.subList(0, part));
+            long last = median(paces.subList(paces.size() - part, paces.size()));
+            assertTrue(last >= first * 3 / 4 && last <= first * 4 / 3, "output written at a steady pace: median "
+                    + first + " KiB per 10 s in the first third, " + last + " in the last");
         } finally {
             target.destroyForcibly().waitFor();
         }
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     private static Point measure(long pid, long second, Path out) {
