@@ -89,7 +89,7 @@ class ClassDataIT {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches("austin-[0-9]+-[0-9]+-[0-9]+\\.(jsa|aot)"))
+            return s.filter(p -> p.getFileName().toString().matches("austin-[0-9]+-[0-9]+-[0-9]+-[0-9]+\\.(jsa|aot)"))
                     .sorted().toList();
         }
     }
