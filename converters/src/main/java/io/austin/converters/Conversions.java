@@ -98,7 +98,20 @@ public final class Conversions {
      * thread that delivers the samples.
      */
     public static Function<Flux<ProfileEvent>, Flux<byte[]>> toMojo() {
-        return new Step<>(out -> new Writer<>(new MojoWriter(out)), true);
+        return toMojo(3);
+    }
+
+    /**
+     * Like {@link #toMojo()}, in MOJO {@code version} 3 (Austin 3.7) or 4 (Austin 4: an unchanged stack is one
+     * {@code STACK_REPEAT} event, see {@link MojoWriter#MojoWriter(OutputStream, int)}).
+     *
+     * @throws IllegalArgumentException for another version
+     */
+    public static Function<Flux<ProfileEvent>, Flux<byte[]>> toMojo(int version) {
+        if (version != 3 && version != 4) {
+            throw new IllegalArgumentException("MOJO version " + version + " cannot be written (3 or 4)");
+        }
+        return new Step<>(out -> new Writer<>(new MojoWriter(out, version)), true);
     }
 
     /**

@@ -35,4 +35,28 @@ class ToMojoTest {
                 io.austin.formats.collapsed.CollapsedWriter.Layout.PLAIN));
         assertArrayEquals(plain, again);
     }
+
+    /**
+     * The same fixtures (every mode, full and memory included) as MOJO v4: the same profile back, and fewer bytes
+     * (a stack unchanged since its thread's previous sample is one event).
+     */
+    @Test
+    void everyV3FixtureAsV4ReadsBackToTheSameProfileInFewerBytes() {
+        long v3Bytes = 0;
+        long v4Bytes = 0;
+        for (Path p : Fixtures.files("v3", ".mojo")) {
+            byte[] in = Fixtures.bytes(p);
+            byte[] v3 = Run.collect(Run.profileEvents(in, Compat.NONE), Conversions.toMojo(3));
+            byte[] v4 = Run.collect(Run.profileEvents(in, Compat.NONE), Conversions.toMojo(4));
+            assertEquals(4, v4[3], "MOJ\\x04");
+            assertArrayEquals(Run.collapsed(in, Compat.NONE), Run.collapsed(v4, Compat.NONE),
+                    p.getFileName().toString());
+            org.junit.jupiter.api.Assertions.assertTrue(v4.length <= v3.length, p.getFileName().toString());
+            v3Bytes += v3.length;
+            v4Bytes += v4.length;
+        }
+        System.out.printf("[mojo v4] 30 fixtures: %d bytes as v3, %d as v4 (%.2f)%n", v3Bytes, v4Bytes,
+                (double) v4Bytes / v3Bytes);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Conversions.toMojo(2));
+    }
 }
