@@ -125,6 +125,11 @@ public final class AustinCommand implements Callable<Integer> {
     @Option(names = "--json", description = "With -w: print the stacks as one JSON document, for scripts.")
     boolean json;
 
+    @Option(names = "--mojo-version", paramLabel = "N", description = "With -b: the MOJO version to write, 3 (the "
+            + "default, as Austin 3.7) or 4 (as Austin 4, where a stack unchanged since the thread's previous sample "
+            + "is one event).")
+    int mojoVersion = 3;
+
     @Option(names = "--usage", description = "Give a short usage message.")
     boolean usage;
 
@@ -186,11 +191,14 @@ public final class AustinCommand implements Callable<Integer> {
             throw logged(new ToolException(NO_COMMAND_STATUS,
                     "I need either a command to run or a PID to attach to (see --help)", null));
         }
+        if (mojoVersion != 3 && mojoVersion != 4) {
+            throw usageError("--mojo-version must be 3 or 4, not " + mojoVersion);
+        }
         logStart(options);
         OutputStream sink = openOutput();
         OutputStream buffered = new BufferedOutputStream(sink, 1 << 16);
         // MOJO's header is written before the target starts, as Austin does.
-        ProfileEventWriter writer = binary ? new MojoWriter(buffered)
+        ProfileEventWriter writer = binary ? new MojoWriter(buffered, mojoVersion)
                 : new CollapsedWriter(buffered, CollapsedWriter.Layout.AUSTIN);
         AtomicReference<Sampler.Run> run = new AtomicReference<>();
         Sampler.Listener listener = new Sampler.Listener() {
