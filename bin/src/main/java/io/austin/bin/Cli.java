@@ -47,7 +47,7 @@ public final class Cli {
         }
     }
 
-    /** Each tool by name: the sampler and the three converters. */
+    /** Each tool by name: the sampler, its live top view and the converters. */
     private static final Map<String, Function<Streams, Object>> TOOLS = new LinkedHashMap<>();
 
     static {
@@ -55,6 +55,8 @@ public final class Cli {
         TOOLS.put("mojo2austin", Mojo2AustinCommand::new);
         TOOLS.put("austin2speedscope", Austin2SpeedscopeCommand::new);
         TOOLS.put("austin2pprof", Austin2PprofCommand::new);
+        TOOLS.put("austin2html", Austin2HtmlCommand::new);
+        TOOLS.put("austin-top", TopCommand::new);
     }
 
     private Cli() {
@@ -77,7 +79,7 @@ public final class Cli {
         }
         CommandLine cl = new CommandLine(factory.apply(streams));
         // austin COMMAND ARGS...: everything from the first positional on belongs to the profiled command.
-        cl.setStopAtPositional("austin".equals(tool));
+        cl.setStopAtPositional("austin".equals(tool) || "austin-top".equals(tool));
         if ("austin".equals(tool)) {
             ArgpHelp.install(cl);
         }

@@ -50,7 +50,7 @@ abstract class ConverterCommand implements Callable<Integer> {
     @Mixin(name = "debug")
     DebugMixin debug;
 
-    private final Cli.Streams streams;
+    final Cli.Streams streams;
 
     ConverterCommand(Cli.Streams streams) {
         this.streams = streams;
@@ -61,6 +61,10 @@ abstract class ConverterCommand implements Callable<Integer> {
      * converted and written to {@code out}; emits the number of bytes written.
      */
     abstract Mono<Long> convert(Callable<InputStream> input, OutputStream out);
+
+    /** Work before INPUT and OUTPUT are opened (reading another input, say); fails without creating OUTPUT. */
+    void prepare() throws ToolException {
+    }
 
     /**
      * Reads {@code --compat}'s optional version only when one follows ({@code --compat 2.2}, {@code --compat=2.2}):
@@ -112,6 +116,7 @@ abstract class ConverterCommand implements Callable<Integer> {
     public final Integer call() throws ToolException {
         // The public stream API all the way: the stream steps hand over the text lines completed before a failure
         // and drop the temporary files of the document writers.
+        prepare();
         InputStream in = nonEmpty(openInput());
         try {
             OutputStream out = openOutput();
@@ -217,6 +222,9 @@ abstract class ConverterCommand implements Callable<Integer> {
     }
 
     private ToolException classify(Throwable t) {
+        if (t instanceof ToolException e) {
+            return e;
+        }
         if (t instanceof FormatException) {
             return new ToolException(ExitCodes.CORRUPT_INPUT,
                     "corrupt input " + inputLabel() + ": " + t.getMessage(), t);

@@ -56,7 +56,7 @@ final class Training {
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             Cli.run("mojo2austin", new Cli.Streams(new ByteArrayInputStream(mojo), text, nul()), "-", "-");
             for (byte[] input : new byte[][] {mojo, text.toByteArray()}) {
-                for (String tool : new String[] {"mojo2austin", "austin2speedscope", "austin2pprof"}) {
+                for (String tool : new String[] {"mojo2austin", "austin2speedscope", "austin2pprof", "austin2html"}) {
                     Cli.run(tool, quiet(input), "-", "-");
                 }
             }

@@ -198,8 +198,8 @@ public final class DocsGenerator {
             spec.addOption(b.build());
         }
         for (PositionalParamSpec p : positionals) {
-            // austin's COMMAND [ARG...]: a program or script, then its arguments, most often files too.
-            boolean files = isFile(p.paramLabel()) || "austin".equals(tool);
+            // austin's (and austin-top's) COMMAND [ARG...]: a program or script, then its arguments, most often files.
+            boolean files = isFile(p.paramLabel()) || "austin".equals(tool) || "austin-top".equals(tool);
             PositionalParamSpec.Builder b = PositionalParamSpec.builder().index(p.index().toString())
                     .arity(p.arity().toString()).paramLabel(p.paramLabel()).hidden(false);
             if (p.isMultiValue()) {

@@ -41,7 +41,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * launcher of the archive that never tries to build a missing jar.
  */
 class InstallIT {
-    private static final List<String> TOOLS = List.of("austin", "mojo2austin", "austin2speedscope", "austin2pprof");
+    private static final List<String> TOOLS = List.of("austin", "mojo2austin", "austin2speedscope", "austin2pprof",
+            "austin2html", "austin-top");
 
     @TempDir
     Path tmp;
@@ -316,6 +317,9 @@ class InstallIT {
         List<Integer> defined = "austin".equals(tool)
                 ? List.of(ExitCodes.OK, ExitCodes.USAGE, ExitCodes.IO_ERROR, AustinCommand.SIGINT_STATUS,
                         AustinCommand.SIGTERM_STATUS, AustinCommand.SIGHUP_STATUS, AustinCommand.NO_COMMAND_STATUS)
+                : "austin-top".equals(tool)
+                ? List.of(ExitCodes.OK, ExitCodes.USAGE, ExitCodes.INTERNAL, ExitCodes.CANNOT_CREATE_OUTPUT,
+                        ExitCodes.IO_ERROR)
                 : List.of(ExitCodes.OK, ExitCodes.USAGE, ExitCodes.CORRUPT_INPUT, ExitCodes.NO_INPUT,
                         ExitCodes.INTERNAL, ExitCodes.CANNOT_CREATE_OUTPUT, ExitCodes.IO_ERROR);
         for (int code : defined) {

@@ -441,7 +441,7 @@ class ViewersIT {
     }
 
     /** Skips the test with {@code message} when {@code present} is false, or fails it when the viewers are required. */
-    private static void require(boolean present, String message) {
+    static void require(boolean present, String message) {
         if (present) {
             return;
         }
@@ -453,7 +453,7 @@ class ViewersIT {
     }
 
     /** An executable on PATH, required as {@link #require} does; {@code pkg} is the Debian package that has it. */
-    private static Path tool(String name, String pkg) {
+    static Path tool(String name, String pkg) {
         Optional<Path> found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .filter(d -> !d.isEmpty()).map(d -> Paths.get(d, name)).filter(Files::isExecutable).findFirst();
         require(found.isPresent(), name + " is not on PATH (apt-get install " + pkg + ")");
@@ -464,7 +464,7 @@ class ViewersIT {
      * {@code target/viewers}: a copy of src/test/viewers with its npm packages installed ({@code npm ci}, exact
      * versions of the committed lock, no install scripts). The install is done again only when the lock changed.
      */
-    private static synchronized Path npmProject(Path npm) throws Exception {
+    static synchronized Path npmProject(Path npm) throws Exception {
         Path src = bin().resolve("src/test/viewers");
         Path dir = Files.createDirectories(work());
         try (Stream<Path> files = Files.list(src)) {
@@ -485,7 +485,7 @@ class ViewersIT {
         return dir;
     }
 
-    private static Path emptyDirectory(Path dir) throws IOException {
+    static Path emptyDirectory(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -498,11 +498,11 @@ class ViewersIT {
         return Files.createDirectories(dir);
     }
 
-    private record Run(int status, String output) {
+    record Run(int status, String output) {
     }
 
     /** Runs a command in {@code dir}, standard output and error together, for at most {@code seconds}. */
-    private static Run run(List<String> command, Path dir, Map<String, String> env, int seconds) throws Exception {
+    static Run run(List<String> command, Path dir, Map<String, String> env, int seconds) throws Exception {
         Path log = Files.createTempFile(work(), "run", ".log");
         try {
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)

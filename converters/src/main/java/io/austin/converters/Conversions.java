@@ -1,6 +1,9 @@
 package io.austin.converters;
 
+import io.austin.converters.html.HtmlOptions;
+import io.austin.converters.html.HtmlRenderer;
 import io.austin.converters.internal.SteppedWriter;
+import io.austin.converters.profile.Profile;
 import io.austin.converters.pprof.PprofOptions;
 import io.austin.converters.pprof.PprofWriter;
 import io.austin.converters.speedscope.SpeedscopeOptions;
@@ -17,7 +20,9 @@ import io.austin.formats.mojo.MojoWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -26,8 +31,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The converters as stream steps: a {@code Flux<ProfileEvent>} (whole samples and metadata, as the sampler emits
- * them and {@link #readProfile} reads them) to collapsed text, MOJO, speedscope JSON or pprof, each as a
- * {@code Flux<byte[]>} of output chunks to hand to {@link #writeTo(OutputStream)} or anywhere else.
+ * them and {@link #readProfile} reads them) to collapsed text, MOJO, speedscope JSON, pprof or an HTML flame graph,
+ * each as a {@code Flux<byte[]>} of output chunks to hand to {@link #writeTo(OutputStream)} or anywhere else.
  *
  * <pre>{@code
  * long bytes = Conversions.readProfile(() -> Files.newInputStream(in), Compat.NONE)
@@ -135,6 +140,79 @@ public final class Conversions {
     public static Function<Flux<ProfileEvent>, Flux<byte[]>> toPprof(PprofOptions options) {
         Objects.requireNonNull(options, "options");
         return new Step<>(out -> new Writer<>(new PprofWriter(out, options)), false);
+    }
+
+    /**
+     * Renders the samples as one self-contained HTML flame graph page (see {@link HtmlRenderer}): folds them into a
+     * {@link Profile} first, so the page carries the call tree, never the samples. Emits nothing until the source
+     * completes, then the page in chunks of about 64 KiB, and completes. Errors when the source does, with nothing
+     * emitted. Cancel cancels the source. Runs on the thread that delivers the samples.
+     */
+    public static Function<Flux<ProfileEvent>, Flux<byte[]>> toHtml(HtmlOptions options) {
+        Objects.requireNonNull(options, "options");
+        return events -> events.as(Profiles.aggregate())
+                .flatMapIterable(profile -> rendered(out -> HtmlRenderer.write(profile, options, out)));
+    }
+
+    /**
+     * Renders the samples as a differential HTML flame graph against {@code base} (see
+     * {@link HtmlRenderer#writeDiff}): the samples' call tree, coloured by how much hotter or colder each frame got.
+     * Emits, completes, errors and cancels as {@link #toHtml}; errors with an {@link IllegalArgumentException} when
+     * the two profiles have no metric in common.
+     */
+    public static Function<Flux<ProfileEvent>, Flux<byte[]>> toHtmlDiff(Profile base, HtmlOptions options) {
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(options, "options");
+        return events -> events.as(Profiles.aggregate())
+                .flatMapIterable(profile -> rendered(out -> HtmlRenderer.writeDiff(base, profile, options, out)));
+    }
+
+    @FunctionalInterface
+    private interface Rendering {
+        void to(OutputStream out) throws IOException;
+    }
+
+    /** What {@code rendering} writes, as chunks of about 64 KiB. */
+    private static List<byte[]> rendered(Rendering rendering) {
+        List<byte[]> chunks = new ArrayList<>();
+        OutputStream out = new OutputStream() {
+            private final byte[] buffer = new byte[1 << 16];
+            private int length;
+
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                while (len > 0) {
+                    int n = Math.min(len, buffer.length - length);
+                    System.arraycopy(b, off, buffer, length, n);
+                    length += n;
+                    off += n;
+                    len -= n;
+                    if (length == buffer.length) {
+                        flush();
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+                if (length > 0) {
+                    chunks.add(Arrays.copyOf(buffer, length));
+                    length = 0;
+                }
+            }
+        };
+        try {
+            rendering.to(out);
+            out.flush();
+        } catch (IOException cannot) {
+            throw new java.io.UncheckedIOException(cannot); // memory does not fail
+        }
+        return chunks;
     }
 
     /**
