@@ -109,8 +109,10 @@ class ModesIT {
             long napsCpu = c.lines.stream().filter(l -> has(l, "nap")).count();
             long busy = c.lines.stream().filter(l -> has(l, "busy")).count();
             assertTrue(napsWall > w.lines.size() / 3, "wall mode sees the naps: " + napsWall + "/" + w.lines.size());
-            assertTrue(napsCpu <= Math.max(1, c.lines.size() / 20), "cpu mode drops the sleeping samples: "
-                    + napsCpu + "/" + c.lines.size());
+            // A pass may catch the thread running at either edge of one of the four naps (calling into sleep, or
+            // back from it with nap() still on the stack): CPU time spent in nap, rightly kept. Sleeping is dropped.
+            assertTrue(napsCpu <= 4 + c.lines.size() / 20, "cpu mode drops the sleeping samples: " + napsCpu + "/"
+                    + c.lines.size() + " (wall mode: " + napsWall + ")");
             assertTrue(busy >= 8, "the busy part is sampled: " + busy + " samples (Austin gave 16)");
         });
     }

@@ -42,6 +42,11 @@
     return v + ' B';
   }
   function pct(x) { return (100 * x).toFixed(2) + '%'; }
+  // A threshold such as 0.001 %: as many digits as it takes to show it, not 0.00%.
+  function thresholdPct(x) {
+    var p = 100 * x;
+    return (p === 0 || p >= 0.01 ? p.toFixed(2) : p.toPrecision(1)) + '%';
+  }
   function share(v, t) { return t > 0 ? v / t : 0; }
 
   // ---- the tree of the selected threads ---------------------------------------------------------------------
@@ -247,10 +252,10 @@
     $('summary').textContent = text;
     var pruned = 0;
     (function walk(n) { if (n.f === -1) pruned += n.v[m]; else n.ch.forEach(walk); })(r);
-    var notes = 'Pruned: frames below ' + pct(D.threshold) + ' of their ' + (DIFF ? 'profile' : 'thread')
+    var notes = 'Pruned: frames below ' + thresholdPct(D.threshold) + ' of their ' + (DIFF ? 'profile' : 'thread')
         + '\u2019s total are folded into grey \u201cpruned\u201d boxes: ' + pct(share(pruned, r.v[m]))
         + ' of this view (' + fmt(pruned, m) + ').';
-    if (D.threshold > D.minShare) notes += ' The threshold was raised from ' + pct(D.minShare)
+    if (D.threshold > D.minShare) notes += ' The threshold was raised from ' + thresholdPct(D.minShare)
         + ' to keep the page small.';
     notes += ' Boxes narrower than a pixel are not drawn; click to zoom. The search matches function names.';
     $('notes').textContent = notes;
