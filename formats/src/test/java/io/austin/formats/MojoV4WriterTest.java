@@ -101,4 +101,27 @@ class MojoV4WriterTest {
                 write(events, 3).bytes().length);
         assertTrue(again.repeats() > samples / 3, again.repeats() + " repeats of " + samples);
     }
+
+    /**
+     * A reader accepts a repeat only where Austin writes it, first in the sample and once: a second one would double
+     * the stack at every sample (a fuzzer found 1,360 bytes that expanded past 467,856 events).
+     */
+    @Test
+    void aRepeatTwiceOrAfterFramesIsCorrupt() throws IOException {
+        List<FrameRef> a = List.of(FrameRef.of(Frame.of("app.py", "main", 3)), FrameRef.of(Frame.of("app.py", "f", 9)));
+        byte[] ok = write(List.of(new Metadata("mode", "wall"), Sample.timed(T1, a, 0, 100), Sample.timed(T1, a, 0, 7)),
+                4).bytes();
+        assertEquals(2, read(ok).stream().filter(e -> e instanceof Sample).count());
+        // The last sample ends STACK_REPEAT (13), METRIC_TIME (9), 7.
+        int at = ok.length - 3;
+        assertEquals(13, ok[at]);
+        assertEquals(9, ok[at + 1]);
+        byte[] twice = new byte[ok.length + 1];
+        System.arraycopy(ok, 0, twice, 0, at + 1);
+        twice[at + 1] = 13;
+        System.arraycopy(ok, at + 1, twice, at + 2, ok.length - at - 1);
+        FormatException e = assertThrows(FormatException.class,
+                () -> Codecs.readMojo(twice));
+        assertTrue(e.getMessage().contains("STACK_REPEAT after the sample's frames"), e.getMessage());
+    }
 }

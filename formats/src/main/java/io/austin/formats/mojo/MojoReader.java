@@ -68,6 +68,8 @@ public final class MojoReader implements FrameSource {
     /* v4 STACK_REPEAT support: the frames of the current and of the last finished sample of each thread. */
     private final Map<String, List<FrameRef>> lastStacks = new HashMap<>();
     private List<FrameRef> currentStack;
+    /** Whether the current sample's frames have started (a frame or a repeat), where a repeat may no longer come. */
+    private boolean framesStarted;
     private String currentThreadKey;
 
     /** Per-process key tables: keys of one process mean nothing in another (B.6). */
@@ -184,6 +186,7 @@ public final class MojoReader implements FrameSource {
                 if (version >= 4) {
                     currentThreadKey = p + "/" + header.tid();
                     currentStack = new ArrayList<>();
+                    framesStarted = false;
                 }
                 return header;
             }
@@ -215,6 +218,7 @@ public final class MojoReader implements FrameSource {
                 }
                 if (currentStack != null) {
                     currentStack.add(ref);
+                    framesStarted = true;
                 }
                 if (sink != null) {
                     sink.frame(ref);
@@ -266,6 +270,12 @@ public final class MojoReader implements FrameSource {
         if (currentStack == null) {
             throw error("STACK_REPEAT outside a sample");
         }
+        // Austin writes a repeat first, once: allowing it after frames, or twice, would let each sample double the
+        // previous one's stack, and a few hundred bytes expand to more frames than any memory holds.
+        if (framesStarted) {
+            throw error("STACK_REPEAT after the sample's frames (Austin writes it once, first)");
+        }
+        framesStarted = true;
         List<FrameRef> previous = lastStacks.get(currentThreadKey);
         if (previous == null) {
             return;
