@@ -27,6 +27,15 @@ final class Mojo {
     static final long UNKNOWN_STRING_KEY = 1;
     static final String UNKNOWN = "<unknown>";
 
+    /**
+     * Whether a frame of {@code file} is "native" to a v4 reader expanding STACK_REPEAT (B.15): neither a {@code .py}
+     * file nor a {@code <...>} pseudo-file. Readers drop such frames from the leaf end of the repeated stack, so a
+     * writer must not repeat a stack that ends in one.
+     */
+    static boolean isNativeFile(String file) {
+        return !(file.endsWith(".py") || (file.startsWith("<") && file.endsWith(">")));
+    }
+
     private Mojo() {
     }
 

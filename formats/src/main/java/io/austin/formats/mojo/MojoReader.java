@@ -281,7 +281,7 @@ public final class MojoReader implements FrameSource {
             return;
         }
         int end = previous.size();
-        while (end > 0 && isNative(previous.get(end - 1).frame())) {
+        while (end > 0 && Mojo.isNativeFile(previous.get(end - 1).frame().file())) {
             end--;
         }
         for (int i = 0; i < end; i++) {
@@ -291,10 +291,6 @@ public final class MojoReader implements FrameSource {
         }
     }
 
-    private static boolean isNative(Frame frame) {
-        String file = frame.file();
-        return !(file.endsWith(".py") || (file.startsWith("<") && file.endsWith(">")));
-    }
 
     private void endSample() {
         if (currentStack != null) {

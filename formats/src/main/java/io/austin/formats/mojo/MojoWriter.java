@@ -137,13 +137,12 @@ public final class MojoWriter implements ProfileEventWriter {
             lastStacks.clear();
         }
         // The sampler hands out the same list for an unchanged stack; other sources get compared by value.
-        return (previous == frames || previous.equals(frames)) && isPython(frames.get(frames.size() - 1));
+        return (previous == frames || previous.equals(frames)) && isKeptAtTheLeaf(frames.get(frames.size() - 1));
     }
 
-    /** A frame that a reader expanding a repeat keeps at the leaf (B.15: not a "native" one). */
-    private static boolean isPython(FrameRef ref) {
-        String file = ref.frame().file();
-        return !ref.isKernel() && (file.endsWith(".py") || (file.startsWith("<") && file.endsWith(">")));
+    /** A frame that a reader expanding a repeat keeps at the leaf: not a kernel frame, not a "native" file. */
+    private static boolean isKeptAtTheLeaf(FrameRef ref) {
+        return !ref.isKernel() && !Mojo.isNativeFile(ref.frame().file());
     }
 
     private void metrics(Sample s) {
