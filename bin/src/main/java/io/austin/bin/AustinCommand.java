@@ -1,6 +1,5 @@
 package io.austin.bin;
 
-import io.austin.formats.Mode;
 import io.austin.formats.ProfileEvent;
 import io.austin.formats.ProfileEventWriter;
 import io.austin.formats.StackEvents;
@@ -169,13 +168,13 @@ public final class AustinCommand implements Callable<Integer> {
         try {
             options = options();
             if (pid != null) {
-                attachPid = parsePid(pid);
+                attachPid = SamplingArguments.parsePid(pid);
                 if (!command.isEmpty()) {
                     throw new IllegalArgumentException("the -p option is incompatible with the command argument");
                 }
             }
             if (where != null) {
-                int wherePid = parsePid(where);
+                int wherePid = SamplingArguments.parsePid(where);
                 if (!command.isEmpty() || pid != null) {
                     throw new IllegalArgumentException("-w takes a PID and no command or -p");
                 }
@@ -409,42 +408,12 @@ public final class AustinCommand implements Callable<Integer> {
     }
 
     private SamplerOptions options() {
-        SamplerOptions o = SamplerOptions.defaults();
-        if (interval != null) {
-            o = o.withInterval(Durations.parse(interval, "us", "us", "ms", "s"));
-        }
-        if (timeout != null) {
-            Duration t = Durations.parse(timeout, "ms", "ms", "s");
-            if (t.isZero()) {
-                throw new IllegalArgumentException("timeout must be a positive integer");
-            }
-            o = o.withTimeout(t);
-        }
-        if (exposure != null) {
-            Duration x = Durations.parse(exposure, "s", "s", "ms");
-            if (x.isZero()) {
-                throw new IllegalArgumentException("the exposure must be a positive integer");
-            }
-            o = o.withExposure(x);
-        }
         if (heap != null) {
             Durations.parse(heap, "s", "s"); // a whole number, as Austin requires; the value is not used
         }
-        Mode mode = full ? Mode.FULL : memory ? Mode.MEMORY : sleepless || cpu ? Mode.CPU : Mode.WALL;
-        return o.withMode(mode).withGc(gc).withPipe(pipe).withChildren(children).withTrapSignals(true)
-                .withQuietChild(output == null);
-    }
-
-    private static int parsePid(String text) {
-        try {
-            int p = Integer.parseInt(text.strip());
-            if (p <= 0) {
-                throw new NumberFormatException();
-            }
-            return p;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid PID '" + text + "'");
-        }
+        return SamplingArguments.apply(SamplerOptions.defaults(), interval, timeout, exposure,
+                SamplingArguments.mode(full, memory, sleepless || cpu), gc, children)
+                .withPipe(pipe).withTrapSignals(true).withQuietChild(output == null);
     }
 
     private static ToolException usageError(String message) {

@@ -1,6 +1,5 @@
 package io.austin.bin;
 
-import io.austin.formats.Mode;
 import io.austin.formats.ProfileEvent;
 import io.austin.formats.ProfileEventWriter;
 import io.austin.formats.mojo.MojoWriter;
@@ -125,7 +124,7 @@ final class TopCommand implements Callable<Integer> {
         try {
             options = options();
             if (pid != null) {
-                attachPid = parsePid(pid);
+                attachPid = SamplingArguments.parsePid(pid);
                 if (!command.isEmpty()) {
                     throw new IllegalArgumentException("the -p option is incompatible with the command argument");
                 }
@@ -380,37 +379,8 @@ final class TopCommand implements Callable<Integer> {
     }
 
     private SamplerOptions options() {
-        SamplerOptions o = SamplerOptions.defaults().withInterval(Duration.ofMillis(1));
-        if (interval != null) {
-            o = o.withInterval(Durations.parse(interval, "us", "us", "ms", "s"));
-        }
-        if (timeout != null) {
-            Duration t = Durations.parse(timeout, "ms", "ms", "s");
-            if (t.isZero()) {
-                throw new IllegalArgumentException("timeout must be a positive integer");
-            }
-            o = o.withTimeout(t);
-        }
-        if (exposure != null) {
-            Duration x = Durations.parse(exposure, "s", "s", "ms");
-            if (x.isZero()) {
-                throw new IllegalArgumentException("the exposure must be a positive integer");
-            }
-            o = o.withExposure(x);
-        }
-        Mode mode = full ? Mode.FULL : memory ? Mode.MEMORY : sleepless || cpu ? Mode.CPU : Mode.WALL;
-        return o.withMode(mode).withGc(gc).withChildren(children);
-    }
-
-    private static int parsePid(String text) {
-        try {
-            int p = Integer.parseInt(text.strip());
-            if (p <= 0) {
-                throw new NumberFormatException();
-            }
-            return p;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid PID '" + text + "'");
-        }
+        // A live view runs long: 1 ms unless -i says otherwise.
+        return SamplingArguments.apply(SamplerOptions.defaults().withInterval(Duration.ofMillis(1)), interval, timeout,
+                exposure, SamplingArguments.mode(full, memory, sleepless || cpu), gc, children);
     }
 }
