@@ -1,8 +1,6 @@
 package io.austin.bin;
 
-import io.austin.formats.ProfileEvent;
 import io.austin.formats.ProfileEventWriter;
-import io.austin.formats.StackEvents;
 import io.austin.formats.collapsed.CollapsedWriter;
 import io.austin.formats.mojo.MojoWriter;
 import io.austin.sampler.Sampler;
@@ -11,7 +9,6 @@ import io.austin.sampler.SamplerOptions;
 import io.austin.sampler.SamplerStats;
 import io.austin.sampler.SystemLog;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -26,7 +23,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import reactor.core.publisher.Flux;
 
 /**
  * {@code austin}: samples a Python program's frame stacks and writes Austin's collapsed text or MOJO. Options
@@ -211,23 +207,7 @@ public final class AustinCommand implements Callable<Integer> {
                 child(p);
             }
         };
-        try {
-            Flux<ProfileEvent> events = attachPid >= 0
-                    ? Sampler.attach(attachPid, options, listener)
-                    : Sampler.spawn(command, options, listener);
-            events.as(StackEvents.write(() -> writer)).block();
-        } catch (RuntimeException e) {
-            closeQuietly(writer);
-            Throwable cause = reactor.core.Exceptions.unwrap(e);
-            if (cause instanceof SamplerException s) {
-                throw logged(new ToolException(s.exitStatus(), s.getMessage(), s));
-            }
-            if (cause instanceof IOException io) {
-                throw logged(new ToolException(ExitCodes.IO_ERROR, "cannot write the output: " + reason(io), io));
-            }
-            SystemLog.error("unexpected failure: " + cause);
-            throw e;
-        }
+        Recording.run(attachPid, command, options, listener, writer, e -> e.exitStatus(), ExitCodes.IO_ERROR);
         Sampler.Run r = run.get();
         if (r != null) {
             SamplerStats st = r.stats();
@@ -244,17 +224,7 @@ public final class AustinCommand implements Callable<Integer> {
 
     private OutputStream openOutput() throws ToolException {
         if (output == null) {
-            return new FilterOutputStream(stdout) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    flush(); // never close the process's stdout
-                }
-            };
+            return Recording.unclosable(stdout);
         }
         try {
             return OutputFiles.open(output);
@@ -287,8 +257,7 @@ public final class AustinCommand implements Callable<Integer> {
     }
 
     private static ToolException logged(ToolException e) {
-        SystemLog.error(e.getMessage());
-        return e;
+        return Recording.logged(e);
     }
 
     private void started(Sampler.Run r, AtomicReference<Sampler.Run> run) {
@@ -422,15 +391,6 @@ public final class AustinCommand implements Callable<Integer> {
     }
 
     private static String reason(Throwable e) {
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
-    }
-
-    private static void closeQuietly(ProfileEventWriter w) {
-        try {
-            w.close();
-        } catch (IOException | RuntimeException ignored) {
-            // reporting the first failure matters more
-        }
+        return Recording.reason(e);
     }
 }

@@ -52,6 +52,7 @@ public final class Cli {
 
     static {
         TOOLS.put("austin", AustinCommand::new);
+        TOOLS.put("austin4", Austin4Command::new);
         TOOLS.put("mojo2austin", Mojo2AustinCommand::new);
         TOOLS.put("austin2speedscope", Austin2SpeedscopeCommand::new);
         TOOLS.put("austin2pprof", Austin2PprofCommand::new);
@@ -79,9 +80,11 @@ public final class Cli {
         }
         CommandLine cl = new CommandLine(factory.apply(streams));
         // austin COMMAND ARGS...: everything from the first positional on belongs to the profiled command.
-        cl.setStopAtPositional("austin".equals(tool) || "austin-top".equals(tool));
+        cl.setStopAtPositional(sampler(tool) || "austin-top".equals(tool));
         if ("austin".equals(tool)) {
             ArgpHelp.install(cl);
+        } else if ("austin4".equals(tool)) {
+            Austin4Help.install(cl);
         }
         PrintWriter out = new PrintWriter(new OutputStreamWriter(streams.out(), StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(streams.err(), StandardCharsets.UTF_8), true);
@@ -92,7 +95,9 @@ public final class Cli {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
-            c.getErr().println("Try '" + c.getCommandName() + " --help' for more information.");
+            c.getErr().println("austin4".equals(tool)
+                    ? "Try `austin --help' or `austin --usage' for more information." // Austin 4's words
+                    : "Try '" + c.getCommandName() + " --help' for more information.");
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
@@ -110,6 +115,11 @@ public final class Cli {
         return cl;
     }
 
+    /** Whether {@code tool} is the sampler, in either personality. */
+    private static boolean sampler(String tool) {
+        return "austin".equals(tool) || "austin4".equals(tool);
+    }
+
     /**
      * Runs {@code tool} with {@code args} and returns its exit status (see {@link ExitCodes}); never exits.
      */
@@ -123,11 +133,11 @@ public final class Cli {
             // What picocli would print, without building its model from the annotations (most of a start-up):
             // scripts that check the version start as fast as the JVM does.
             PrintStream out = new PrintStream(streams.out(), true, StandardCharsets.UTF_8);
-            out.println(Version.line(tool));
+            out.println("austin4".equals(tool) ? Austin4Command.versionLine() : Version.line(tool));
             out.flush();
             return ExitCodes.OK;
         }
-        if ("austin".equals(tool)) {
+        if (sampler(tool)) {
             // The sampler's own start-up work (native binding, layouts, walker) on the second core while picocli
             // builds its model and parses: both stand between the command and the target's start.
             Thread prepare = new Thread(Sampler::prepare, "austin-prepare");

@@ -63,6 +63,7 @@ final class Training {
             Cli.run("mojo2austin", quiet(mojo), "--compat", "-", "-");
             Cli.run("austin", quiet(new byte[0]), "--help");
             Cli.run("austin", quiet(new byte[0]), "-V");
+            Cli.run("austin4", quiet(new byte[0]), "--help");
             String python = onPath("python3");
             if (python == null) {
                 loadClasses(); // the sampler's classes at least, without their lambdas and method handles
@@ -70,6 +71,7 @@ final class Training {
                 Cli.run("austin", quiet(new byte[0]), "-i", "1ms", "-x", "2", python, "-S", "-c", PROGRAM);
                 Cli.run("austin", quiet(new byte[0]), "-b", "-f", "-i", "1ms", "-x", "2", python, "-S", "-c",
                         PROGRAM);
+                Cli.run("austin4", quiet(new byte[0]), "-P", "-i", "1ms", "-x", "1", python, "-S", "-c", PROGRAM);
             }
         } catch (IOException | RuntimeException | LinkageError ignored) {
             // a partial archive is still an archive

@@ -25,15 +25,28 @@ final class WherePrinter {
     }
 
     static void text(Sampler.Snapshot snapshot, OutputStream out) {
+        text(snapshot, out, false);
+    }
+
+    /**
+     * As Austin 3.7 prints it, or as Austin 4 does ({@code austin4}): the same layout, with the colour codes written
+     * bold first ({@code ESC[1;35m} for {@code ESC[35;1m}) and no mark for a child process.
+     */
+    static void text(Sampler.Snapshot snapshot, OutputStream out, boolean austin4) {
         PrintStream p = new PrintStream(out, false, StandardCharsets.UTF_8);
+        String magenta = austin4 ? "\033[1;35m" : "\033[35;1m";
+        String blue = austin4 ? "\033[1;34m" : "\033[34;1m";
+        String yellow = austin4 ? "\033[1;33m" : "\033[33;1m";
+        String cyan = austin4 ? "\033[1;36m" : "\033[36;1m";
+        String green = austin4 ? "\033[1;32m" : "\033[32;1m";
         for (Sample s : snapshot.samples()) {
-            boolean child = isChild(snapshot, s.thread().pid());
-            p.print("\n\n" + (s.idle() ? IDLE : RUNNING) + (child ? CHILD : "") + " Process \033[35;1m"
-                    + s.thread().pid() + "\033[0m " + THREAD + " Thread \033[34;1m" + s.thread().iid() + ":"
+            boolean child = !austin4 && isChild(snapshot, s.thread().pid());
+            p.print("\n\n" + (s.idle() ? IDLE : RUNNING) + (child ? CHILD : "") + " Process " + magenta
+                    + s.thread().pid() + "\033[0m " + THREAD + " Thread " + blue + s.thread().iid() + ":"
                     + s.thread().textTid() + "\033[0m\n\n");
             for (FrameRef ref : s.frames()) {
-                p.print("    \033[33;1m" + ref.frame().scope() + "\033[0m (\033[36;1m" + ref.frame().file()
-                        + "\033[0m:\033[32;1m" + ref.frame().line() + "\033[0m)\n");
+                p.print("    " + yellow + ref.frame().scope() + "\033[0m (" + cyan + ref.frame().file()
+                        + "\033[0m:" + green + ref.frame().line() + "\033[0m)\n");
             }
         }
         p.flush();

@@ -421,6 +421,6 @@ class CliTest {
         assertEquals(0, Main.run(new String[] {"austin2pprof", "--version"}, s));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("austin2pprof "));
         assertEquals(ExitCodes.USAGE, Main.run(new String[] {"nope"}, s));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("tools: austin, mojo2austin, austin2speedscope"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("tools: austin, austin4, mojo2austin, austin2speedscope"));
     }
 }

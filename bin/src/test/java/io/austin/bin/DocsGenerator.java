@@ -124,6 +124,7 @@ public final class DocsGenerator {
     static String manPageSource(String tool) {
         CommandLine cl = commandLine(tool);
         CommandSpec spec = cl.getCommandSpec();
+        spec.name(tool); // austin4 calls itself austin, as Austin 4 does; its page is austin4(1)
         UsageMessageSpec usage = spec.usageMessage();
         List<String> footer = new ArrayList<>();
         Map<String, String> statuses = new LinkedHashMap<>(usage.exitCodeList());
@@ -199,7 +200,8 @@ public final class DocsGenerator {
         }
         for (PositionalParamSpec p : positionals) {
             // austin's (and austin-top's) COMMAND [ARG...]: a program or script, then its arguments, most often files.
-            boolean files = isFile(p.paramLabel()) || "austin".equals(tool) || "austin-top".equals(tool);
+            boolean files = isFile(p.paramLabel()) || "austin".equals(tool) || "austin4".equals(tool)
+                    || "austin-top".equals(tool);
             PositionalParamSpec.Builder b = PositionalParamSpec.builder().index(p.index().toString())
                     .arity(p.arity().toString()).paramLabel(p.paramLabel()).hidden(false);
             if (p.isMultiValue()) {

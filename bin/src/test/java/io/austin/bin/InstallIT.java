@@ -43,6 +43,9 @@ import picocli.CommandLine.Model.OptionSpec;
 class InstallIT {
     private static final List<String> TOOLS = List.of("austin", "mojo2austin", "austin2speedscope", "austin2pprof",
             "austin2html", "austin-top");
+    /** The tools with a man page and completion: those, and austin4 (whose launcher is bin/austin4/austin). */
+    private static final List<String> PAGES = java.util.stream.Stream.concat(TOOLS.stream(),
+            java.util.stream.Stream.of("austin4")).toList();
 
     @TempDir
     Path tmp;
@@ -143,9 +146,9 @@ class InstallIT {
     /** What an install puts under its prefix (files and links), besides the class-data archives. */
     private static Set<String> installed() {
         Set<String> expected = new TreeSet<>();
-        for (String tool : TOOLS) {
+        for (String tool : PAGES) {
             expected.add("bin/" + tool);
-            expected.add("lib/austin-jvm/bin/" + tool);
+            expected.add("lib/austin-jvm/bin/" + (tool.equals("austin4") ? "austin4/austin" : tool));
             expected.add("share/man/man1/" + tool + ".1");
             expected.add("share/bash-completion/completions/" + tool);
             expected.add("share/zsh/site-functions/_" + tool);
@@ -164,8 +167,9 @@ class InstallIT {
         Set<String> expected = new TreeSet<>(List.of("bin/austin-tool", "bin/austin-jshell", "bin/austin-jshell.jsh",
                 "bin/install", "lib/austin.jar",
                 "README.md", "CHANGELOG.md", "LICENSE", "NOTICE"));
-        for (String tool : TOOLS) {
-            expected.addAll(List.of("bin/" + tool, "share/man/man1/" + tool + ".1",
+        for (String tool : PAGES) {
+            expected.addAll(List.of("bin/" + (tool.equals("austin4") ? "austin4/austin" : tool),
+                    "share/man/man1/" + tool + ".1",
                     "share/bash-completion/completions/" + tool, "share/zsh/site-functions/_" + tool));
         }
         assertEquals(expected, content, "the archive's content");
@@ -187,6 +191,15 @@ class InstallIT {
             assertEquals(0, v.code(), v.all());
             assertEquals(prefix.resolve("bin").resolve(tool) + "\n" + tool + " " + version() + "\n", v.out());
         }
+        // austin as Austin 4: austin4 on PATH, and the launcher named austin that front-ends are pointed at.
+        assertEquals(Paths.get("../lib/austin-jvm/bin/austin4/austin"),
+                Files.readSymbolicLink(prefix.resolve("bin/austin4")));
+        String four = "austin 4.0.0 (Austin for the JVM " + version() + ")\n";
+        Outcome v4 = shell(prefix, "austin4 --version");
+        assertEquals(four, v4.out(), v4.all());
+        Outcome front = shell(prefix, "AUSTINPATH=\"$1\"; \"$AUSTINPATH/austin\" --version",
+                prefix.resolve("lib/austin-jvm/bin/austin4").toString());
+        assertEquals(four, front.out(), front.all());
         Path fixtures = Fixtures.root().resolve("synthetic");
         Path text = Files.createDirectories(tmp.resolve("out")).resolve("edge_wall.v3.austin"); // the name is in the JSON
         Outcome m = shell(prefix, "mojo2austin --compat \"$1\" \"$2\"",
@@ -261,7 +274,7 @@ class InstallIT {
             return;
         }
         Map<String, String> wide = Map.of("MANWIDTH", "160");
-        for (String tool : TOOLS) {
+        for (String tool : PAGES) {
             Path page = prefix.resolve("share/man/man1/" + tool + ".1");
             Outcome man = run(tmp, "", wide, "man", "-l", page.toString());
             assertEquals(0, man.code(), man.all());
@@ -317,6 +330,10 @@ class InstallIT {
         List<Integer> defined = "austin".equals(tool)
                 ? List.of(ExitCodes.OK, ExitCodes.USAGE, ExitCodes.IO_ERROR, AustinCommand.SIGINT_STATUS,
                         AustinCommand.SIGTERM_STATUS, AustinCommand.SIGHUP_STATUS, AustinCommand.NO_COMMAND_STATUS)
+                : "austin4".equals(tool)
+                ? List.of(ExitCodes.OK, ExitCodes.USAGE, Austin4Command.CMDLINE_STATUS, Austin4Command.IO_STATUS,
+                        Austin4Command.OS_STATUS, Austin4Command.PERMISSION_STATUS, Austin4Command.VERSION_STATUS,
+                        AustinCommand.SIGINT_STATUS, AustinCommand.SIGTERM_STATUS, AustinCommand.SIGHUP_STATUS)
                 : "austin-top".equals(tool)
                 ? List.of(ExitCodes.OK, ExitCodes.USAGE, ExitCodes.INTERNAL, ExitCodes.CANNOT_CREATE_OUTPUT,
                         ExitCodes.IO_ERROR)

@@ -76,8 +76,8 @@ class LauncherIT {
 
     @Test
     void launchersAreExecutable() throws IOException {
-        for (String tool : List.of("austin-tool", "mojo2austin", "austin2speedscope", "austin2pprof",
-                "austin2html", "austin-top")) {
+        for (String tool : List.of("austin-tool", "austin", "austin4/austin", "mojo2austin", "austin2speedscope",
+                "austin2pprof", "austin2html", "austin-top")) {
             assertTrue(Files.isExecutable(bin().resolve(tool)), tool);
         }
     }

@@ -49,7 +49,10 @@ public final class Sampler {
         /** Whether this run started the target itself. */
         boolean spawned();
 
-        /** The signal that stopped the run (2 SIGINT, 15 SIGTERM, 1 SIGHUP) when signals are trapped, else 0. */
+        /**
+         * The signal that stopped the run (2 SIGINT, 15 SIGTERM, 1 SIGHUP) when signals are trapped, else 0; with
+         * {@link Personality#AUSTIN_4}, 2 also when the exposure ended the run, as Austin 4 emulates Ctrl-C then.
+         */
         int stopSignal();
 
         /** Time since sampling started. */

@@ -27,12 +27,13 @@ import reactor.core.scheduler.Scheduler;
  * @param quietChild    whether a spawned command's standard output goes to {@code /dev/null} (as Austin does when
  *                      the samples go to standard output), instead of being inherited
  * @param queueCapacity how many samples may wait for a slow subscriber; when full, passes are skipped and counted
+ * @param personality   which Austin the run behaves as where 3.7 and 4 differ (metadata, exposure)
  */
 public record SamplerOptions(Duration interval, Mode mode, boolean gc, boolean pipe, boolean children,
         Duration exposure, Duration timeout, Scheduler scheduler, Publisher<?> stop, boolean trapSignals,
-        boolean quietChild, int queueCapacity) {
+        boolean quietChild, int queueCapacity, Personality personality) {
 
-    /** The Austin version whose output this sampler reproduces, written as the {@code austin} metadata. */
+    /** The Austin version that {@link Personality#AUSTIN_3} reproduces, written as its {@code austin} metadata. */
     public static final String AUSTIN_FORMAT_VERSION = "3.7.0";
 
     public SamplerOptions {
@@ -40,6 +41,7 @@ public record SamplerOptions(Duration interval, Mode mode, boolean gc, boolean p
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(stop, "stop");
+        Objects.requireNonNull(personality, "personality");
         if (interval.isNegative()) {
             throw new IllegalArgumentException("negative interval " + interval);
         }
@@ -56,83 +58,96 @@ public record SamplerOptions(Duration interval, Mode mode, boolean gc, boolean p
 
     /**
      * Austin's defaults: 100 µs, wall time, 1 s start-up time-out, no exposure, the sampler's own threads, signals not
-     * trapped, the child's output inherited, room for 65,536 samples in flight.
+     * trapped, the child's output inherited, room for 65,536 samples in flight, Austin 3.7's metadata.
      */
     public static SamplerOptions defaults() {
         return new SamplerOptions(Duration.ofNanos(100_000), Mode.WALL, false, false, false, null,
-                Duration.ofSeconds(1), null, Mono.never(), false, false, 1 << 16);
+                Duration.ofSeconds(1), null, Mono.never(), false, false, 1 << 16, Personality.AUSTIN_3);
+    }
+
+    /**
+     * Austin 4's defaults: as {@link #defaults()} with {@link Personality#AUSTIN_4} and a 3 s start-up time-out.
+     */
+    public static SamplerOptions austin4() {
+        return defaults().withPersonality(Personality.AUSTIN_4).withTimeout(Duration.ofSeconds(3));
+    }
+
+    /** These options as another Austin (the metadata and the exposure's meaning; the time-out is kept). */
+    public SamplerOptions withPersonality(Personality value) {
+        return new SamplerOptions(interval, mode, gc, pipe, children, exposure, timeout, scheduler, stop,
+                trapSignals, quietChild, queueCapacity, value);
     }
 
     /** These options with another interval. */
     public SamplerOptions withInterval(Duration value) {
         return new SamplerOptions(value, mode, gc, pipe, children, exposure, timeout, scheduler, stop, trapSignals,
-                quietChild, queueCapacity);
+                quietChild, queueCapacity, personality);
     }
 
     /** These options with another mode. */
     public SamplerOptions withMode(Mode value) {
         return new SamplerOptions(interval, value, gc, pipe, children, exposure, timeout, scheduler, stop,
-                trapSignals, quietChild, queueCapacity);
+                trapSignals, quietChild, queueCapacity, personality);
     }
 
     /** These options with GC marking on or off. */
     public SamplerOptions withGc(boolean value) {
         return new SamplerOptions(interval, mode, value, pipe, children, exposure, timeout, scheduler, stop,
-                trapSignals, quietChild, queueCapacity);
+                trapSignals, quietChild, queueCapacity, personality);
     }
 
     /** These options with pipe mode on or off. */
     public SamplerOptions withPipe(boolean value) {
         return new SamplerOptions(interval, mode, gc, value, children, exposure, timeout, scheduler, stop,
-                trapSignals, quietChild, queueCapacity);
+                trapSignals, quietChild, queueCapacity, personality);
     }
 
     /** These options with children sampling on or off. */
     public SamplerOptions withChildren(boolean value) {
         return new SamplerOptions(interval, mode, gc, pipe, value, exposure, timeout, scheduler, stop, trapSignals,
-                quietChild, queueCapacity);
+                quietChild, queueCapacity, personality);
     }
 
     /** These options with an exposure (null: none). */
     public SamplerOptions withExposure(Duration value) {
         return new SamplerOptions(interval, mode, gc, pipe, children, value, timeout, scheduler, stop, trapSignals,
-                quietChild, queueCapacity);
+                quietChild, queueCapacity, personality);
     }
 
     /** These options with another start-up time-out. */
     public SamplerOptions withTimeout(Duration value) {
         return new SamplerOptions(interval, mode, gc, pipe, children, exposure, value, scheduler, stop, trapSignals,
-                quietChild, queueCapacity);
+                quietChild, queueCapacity, personality);
     }
 
     /** These options with another timer (null: the sampler's own threads). */
     public SamplerOptions withScheduler(Scheduler value) {
         return new SamplerOptions(interval, mode, gc, pipe, children, exposure, timeout, value, stop, trapSignals,
-                quietChild, queueCapacity);
+                quietChild, queueCapacity, personality);
     }
 
     /** These options with a stop trigger. */
     public SamplerOptions withStop(Publisher<?> value) {
         return new SamplerOptions(interval, mode, gc, pipe, children, exposure, timeout, scheduler, value,
-                trapSignals, quietChild, queueCapacity);
+                trapSignals, quietChild, queueCapacity, personality);
     }
 
     /** These options with SIGINT, SIGTERM and SIGHUP trapped, or not. */
     public SamplerOptions withTrapSignals(boolean value) {
         return new SamplerOptions(interval, mode, gc, pipe, children, exposure, timeout, scheduler, stop, value,
-                quietChild, queueCapacity);
+                quietChild, queueCapacity, personality);
     }
 
     /** These options with a spawned command's standard output discarded, or inherited. */
     public SamplerOptions withQuietChild(boolean value) {
         return new SamplerOptions(interval, mode, gc, pipe, children, exposure, timeout, scheduler, stop,
-                trapSignals, value, queueCapacity);
+                trapSignals, value, queueCapacity, personality);
     }
 
     /** These options with another queue capacity. */
     public SamplerOptions withQueueCapacity(int value) {
         return new SamplerOptions(interval, mode, gc, pipe, children, exposure, timeout, scheduler, stop,
-                trapSignals, quietChild, value);
+                trapSignals, quietChild, value, personality);
     }
 
     /** The interval in whole microseconds, as the {@code interval} metadata shows it. */

@@ -15,6 +15,9 @@ public final class Counters {
     long maxMicros;
     long sumMicros;
     long passes;
+    /** Passes over all the processes, and those that took longer than the interval (Austin 4's saturation). */
+    long ticks;
+    long longTicks;
     long lateTicks;
     long calls;
     long gcMicros;
@@ -40,6 +43,14 @@ public final class Counters {
             maxMicros = micros;
         }
         sumMicros += micros;
+    }
+
+    /** Counts one pass over every process that took {@code micros}. */
+    void tick(long micros, long intervalMicros) {
+        ticks++;
+        if (intervalMicros > 0 && micros > intervalMicros) {
+            longTicks++;
+        }
     }
 
     long minMicros() {

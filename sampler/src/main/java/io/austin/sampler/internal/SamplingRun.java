@@ -4,6 +4,7 @@ import io.austin.formats.Metadata;
 import io.austin.formats.Mode;
 import io.austin.formats.ProfileEvent;
 import io.austin.formats.Sample;
+import io.austin.sampler.Personality;
 import io.austin.sampler.PythonRuntime;
 import io.austin.sampler.Sampler;
 import io.austin.sampler.SamplerException;
@@ -295,6 +296,9 @@ public final class SamplingRun implements Sampler.Run {
             nextRefresh = now + REFRESH_NANOS;
             findChildren();
         }
+        if (now >= exposureDeadline && options.personality() == Personality.AUSTIN_4) {
+            signalled(2); // Austin 4 ends an exposure as Ctrl-C would: SIGINT to a spawned target, status 254
+        }
         if (stopRequested || now >= exposureDeadline || processes.isEmpty() && !liveRoot()) {
             finish();
             return;
@@ -310,6 +314,7 @@ public final class SamplingRun implements Sampler.Run {
                     p.close();
                 }
             }
+            counters.tick((clock.getAsLong() - now) / 1000, config.intervalMicros);
             int size = queue.size();
             lastPassSamples = Math.max(0, size - before);
             if (size > capacity / 4 && before <= capacity / 4) {
@@ -424,13 +429,19 @@ public final class SamplingRun implements Sampler.Run {
         processInfo = List.copyOf(seen);
     }
 
-    /** The header metadata in Austin's order (spec A.3); {@code runtime} is null for a parent that is not Python. */
+    /**
+     * The header metadata in the order of the personality's Austin (3.7: spec A.3); {@code runtime} is null for a
+     * parent that is not Python.
+     */
     private List<Metadata> header(PythonRuntime runtime) {
-        List<Metadata> out = new ArrayList<>(7);
-        if (options.pipe() && options.children() && runtime != null) {
+        boolean four = options.personality() == Personality.AUSTIN_4;
+        // Austin 4 always names the parent's Python, first in children mode; Austin 3.7 only in pipe mode.
+        boolean python = runtime != null && (four || options.pipe());
+        List<Metadata> out = new ArrayList<>(8);
+        if (python && options.children()) {
             out.add(new Metadata("python", runtime.version()));
         }
-        out.add(new Metadata("austin", SamplerOptions.AUSTIN_FORMAT_VERSION));
+        out.add(new Metadata("austin", options.personality().version()));
         out.add(new Metadata("interval", Long.toString(config.intervalMicros)));
         out.add(new Metadata("mode", config.mode.text()));
         if (config.mode.hasMemory()) {
@@ -439,23 +450,34 @@ public final class SamplingRun implements Sampler.Run {
         if (options.children()) {
             out.add(new Metadata("multiprocess", "on"));
         }
-        if (options.pipe() && !options.children() && runtime != null) {
+        if (four && options.gc()) {
+            out.add(new Metadata("gc", "on"));
+        }
+        if (python && !options.children()) {
             out.add(new Metadata("python", runtime.version()));
         }
         return out;
     }
 
-    /** The footer metadata (spec A.9). */
+    /** The footer metadata: Austin 3.7's (spec A.9) or Austin 4's (spec B.15). */
     private List<Metadata> footer() {
         Counters c = counters;
-        List<Metadata> out = new ArrayList<>(5);
-        out.add(new Metadata("duration", Long.toString(c.durationMicros)));
-        if (options.gc()) {
+        boolean four = options.personality() == Personality.AUSTIN_4;
+        List<Metadata> out = new ArrayList<>(6);
+        if (four && options.gc()) {
             out.add(new Metadata("gc", Long.toString(c.gcMicros)));
         }
-        if (options.pipe() && c.samples > 0) {
+        if (four) {
+            out.add(new Metadata("count", Long.toString(c.samples)));
+        }
+        out.add(new Metadata("duration", Long.toString(c.durationMicros)));
+        if (!four && options.gc()) {
+            out.add(new Metadata("gc", Long.toString(c.gcMicros)));
+        }
+        if ((four || options.pipe()) && c.samples > 0) {
             out.add(new Metadata("sampling", c.minMicros() + "," + c.avgMicros() + "," + c.maxMicros));
-            out.add(new Metadata("saturation", c.saturated + "/" + c.samples));
+            // Austin 3.7 counts long samples over samples, Austin 4 long passes over passes.
+            out.add(new Metadata("saturation", four ? c.longTicks + "/" + c.ticks : c.saturated + "/" + c.samples));
             out.add(new Metadata("errors", c.errors + "/" + c.samples));
         }
         return out;
