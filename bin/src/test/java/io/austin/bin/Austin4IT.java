@@ -383,6 +383,77 @@ class Austin4IT {
         assertFalse(three.stream().anyMatch(e -> e instanceof Metadata m && m.key().equals("count")));
     }
 
+    /** Where mode as Austin 4 prints it: the same layout as 3.7, with its colour codes written bold first. */
+    @Test
+    void whereModeAsAustin4PrintsIt() throws Exception {
+        Process target = new ProcessBuilder(Pythons.any().path().toString(), "-S", SHARES.toString(), "30").start();
+        try {
+            new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            Result w = austin4("-w", Long.toString(target.pid()));
+            assertEquals(0, w.status(), w.err());
+            assertTrue(w.out().contains(" Process \033[1;35m" + target.pid() + "\033[0m \uD83E\uDDF5 Thread \033[1;34m0:"),
+                    w.out());
+            assertTrue(w.out().contains("    \033[1;33mrecurse\033[0m (\033[1;36m" + SHARES), w.out());
+            assertFalse(w.out().contains("[35;1m"), "not Austin 3.7's codes");
+        } finally {
+            target.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * Binary to a terminal: Austin 4 asks first, before it starts anything; "n" (or anything but y) ends with status 0
+     * and the command never started, "y" samples. In a real terminal (a tmux pane).
+     */
+    @Test
+    void asksBeforeWritingBinaryToATerminal() throws Exception {
+        assumeTrue(Files.isRegularFile(Paths.get("target/austin.jar")), "the shaded jar is built by 'package'");
+        TopIT.requireTmux();
+        Path socket = tmp.resolve("tmux.sock");
+        Path started = tmp.resolve("started");
+        java.util.function.Function<String[], String> tmux = args -> {
+            try {
+                List<String> command = new ArrayList<>(List.of("tmux", "-S", socket.toString()));
+                command.addAll(List.of(args));
+                ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+                pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+                pb.environment().put("TERM", "screen");
+                Process p = pb.start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "tmux " + args[0] + ": " + out);
+                return out;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        try {
+            tmux.apply(new String[] {"-f", "/dev/null", "new-session", "-d", "-s", "a4", "-x", "120", "-y", "30",
+                "-c", tmp.toString(), "sh"});
+            String run = LAUNCHER + " -i 10ms " + Pythons.any().path() + " -S -c \"open('started', 'w')\"; echo st=$?";
+            for (String answer : List.of("n", "y")) {
+                tmux.apply(new String[] {"send-keys", "-t", "a4", "clear; " + run, "Enter"});
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                String screen = tmux.apply(new String[] {"capture-pane", "-p", "-t", "a4"});
+                while (!screen.contains("[y/N]")) {
+                    assertTrue(System.nanoTime() < deadline, "no question on the screen:\n" + screen);
+                    Thread.sleep(100);
+                    screen = tmux.apply(new String[] {"capture-pane", "-p", "-t", "a4"});
+                }
+                assertTrue(screen.contains("Austin is about to generate binary output to terminal."), screen);
+                assertFalse(Files.exists(started), "nothing started before the answer");
+                tmux.apply(new String[] {"send-keys", "-t", "a4", answer, "Enter"});
+                while (!screen.contains("st=")) {
+                    assertTrue(System.nanoTime() < deadline, "austin4 did not end:\n" + screen);
+                    Thread.sleep(100);
+                    screen = tmux.apply(new String[] {"capture-pane", "-p", "-t", "a4"});
+                }
+                assertTrue(screen.contains("st=0"), screen);
+                assertEquals(answer.equals("y"), Files.exists(started), "the command ran only after a yes");
+            }
+        } finally {
+            new ProcessBuilder("tmux", "-S", socket.toString(), "kill-server").start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     record Result(int status, String out, String err) {
     }
 

@@ -51,7 +51,7 @@ class TopIT {
         return Paths.get("").toAbsolutePath(); // failsafe runs in the module directory
     }
 
-    private static void requireTmux() throws Exception {
+    static void requireTmux() throws Exception {
         boolean present;
         try {
             Process p = new ProcessBuilder("tmux", "-V").redirectErrorStream(true).start();
