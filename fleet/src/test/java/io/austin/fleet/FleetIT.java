@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,11 +122,14 @@ class FleetIT {
                 }
                 Map<String, Long> sent = new TreeMap<>();
                 Map<String, Long> hostA = new TreeMap<>();
+                long[] windowsAndBytes = new long[2];
                 for (int i = 0; i < stats.length; i++) {
                     JsonNode s = JSON.readTree(stats[i].toFile());
                     assertEquals(0, s.get("unsent").asInt(), "agent " + (i + 1) + " sent everything");
                     s.get("services").fields().forEachRemaining(e -> {
                         sent.merge(e.getKey(), e.getValue().get("samples").asLong(), Long::sum);
+                        windowsAndBytes[0] += e.getValue().get("windows").asLong();
+                        windowsAndBytes[1] += e.getValue().get("bytes").asLong();
                         assertEquals(0, e.getValue().get("droppedWindows").asLong(), "nothing dropped");
                     });
                     if (i == 0) {
@@ -133,6 +137,27 @@ class FleetIT {
                     }
                 }
                 assertEquals(List.of("api", "worker"), new ArrayList<>(sent.keySet()), sent.toString());
+
+                // On the topic itself, read with our Flux adapter: every acknowledged window is there, once.
+                Map<String, Object> consumer = Map.of(
+                        org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "fleet-it-check",
+                        org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                Map<String, Long> onTopic = new TreeMap<>();
+                java.util.Set<String> distinct = new java.util.HashSet<>();
+                io.austin.fleet.kafka.KafkaFlux.receive(consumer, List.of("austin.windows"),
+                        new org.apache.kafka.common.serialization.StringDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                        .take(Duration.ofSeconds(15))
+                        .doOnNext(r -> {
+                            onTopic.merge(r.key(), Long.parseLong(WindowHeaders.get(r.headers(),
+                                    WindowHeaders.SAMPLES)), Long::sum);
+                            distinct.add(WindowHeaders.get(r.headers(), WindowHeaders.PID) + "@"
+                                    + WindowHeaders.get(r.headers(), WindowHeaders.START));
+                        })
+                        .takeUntil(r -> onTopic.equals(sent))
+                        .blockLast(Duration.ofSeconds(30));
+                assertEquals(sent, onTopic, "the windows on the topic hold the acknowledged samples");
                 assertTrue(sent.get("api") > 1000 && sent.get("worker") > 300, "samples sent: " + sent);
                 assertTrue(worker2.isAlive() || worker2.exitValue() == 0, "the late worker ran");
 
@@ -180,7 +205,8 @@ class FleetIT {
 
                 aggregator.toHandle().destroy();
                 assertTrue(aggregator.waitFor(60, TimeUnit.SECONDS), "the aggregator stops on SIGTERM");
-                System.out.printf("[fleet] sent %s; the aggregator: %s%n", sent,
+                System.out.printf("[fleet] sent %s samples in %d windows of 2 s, %d bytes per window on average; "
+                        + "the aggregator: %s%n", sent, windowsAndBytes[0], windowsAndBytes[1] / windowsAndBytes[0],
                         lastLine(tmp.resolve("aggregator.log")));
             } finally {
                 for (Process p : processes) {

@@ -39,8 +39,8 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int controllerPort;
-    private final Thread reaper = new Thread(this::kill, "kafka-broker-reaper");
-    private Process process;
+    private final Thread reaper = new Thread(this::reap, "kafka-broker-reaper");
+    private volatile Process process;
     private boolean closed;
 
     private KafkaBroker(Path dir, int port, int controllerPort) {
@@ -94,6 +94,14 @@ public final class KafkaBroker implements AutoCloseable {
         if (p != null && p.isAlive()) {
             p.destroyForcibly();
             waitQuietly(p, STOP_TIMEOUT);
+        }
+    }
+
+    /** At the JVM's exit, if not closed: the broker killed (without the lock a starting broker's waiter holds). */
+    private void reap() {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
         }
     }
 

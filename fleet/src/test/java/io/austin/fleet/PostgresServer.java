@@ -40,7 +40,7 @@ public final class PostgresServer implements AutoCloseable {
     private final int port;
     private final boolean asRoot;
     private final Thread reaper;
-    private Process server;
+    private volatile Process server;
     private boolean closed;
 
     private PostgresServer(Path bin, Path base, int port, boolean asRoot) {
@@ -133,9 +133,17 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    /** At the JVM's exit, if not closed: the server killed and its directory removed. */
+    /** At the JVM's exit, if not closed: the server killed and its directory removed (without the lock). */
     private void reap() {
-        kill();
+        Process p = server;
+        if (p != null) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         deleteQuietly(base);
     }
 
