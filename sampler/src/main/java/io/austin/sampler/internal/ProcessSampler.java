@@ -118,6 +118,9 @@ final class ProcessSampler implements AutoCloseable {
 
     /** A spawned target that is already gone did not fail for being "not Python": it ended too soon. */
     private static SamplerException ended(Target target, SamplerException e) {
+        if (target.spawned() && e.reason() == Reason.NO_SUCH_PROCESS) {
+            target.awaitExit(1_000); // our own child gone from /proc: it has exited, its reaping may lag behind
+        }
         if (target.spawned() && !target.childAlive() && e.reason() != Reason.UNSUPPORTED_BUILD) {
             return new SamplerException(Reason.LAUNCH_FAILED, "Cannot launch the given command, or it terminated "
                     + "too quickly (exit status " + target.exitStatus() + ")", e);

@@ -79,6 +79,21 @@ public final class Target implements AutoCloseable {
         return child != null && child.isAlive();
     }
 
+    /**
+     * Waits up to {@code millis} for a spawned child to be known as ended: the JVM reaps children on a thread of its
+     * own, so a child that has just exited can still look alive for a moment.
+     */
+    void awaitExit(long millis) {
+        if (child == null) {
+            return;
+        }
+        try {
+            child.waitFor(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The exit status of a spawned child that has ended, or -1. */
     int exitStatus() {
         return child != null && !child.isAlive() ? child.exitValue() : -1;
