@@ -402,7 +402,8 @@ class Austin4IT {
 
     /**
      * Binary to a terminal: Austin 4 asks first, before it starts anything; "n" (or anything but y) ends with status 0
-     * and the command never started, "y" samples. In a real terminal (a tmux pane).
+     * and the command never started, "y" samples. In a real terminal (a tmux pane). The command lives a second: one
+     * that ends at once may be gone before it is read, which is Austin's "terminated too quickly" (status 1).
      */
     @Test
     void asksBeforeWritingBinaryToATerminal() throws Exception {
@@ -428,7 +429,7 @@ class Austin4IT {
         try {
             tmux.apply(new String[] {"-f", "/dev/null", "new-session", "-d", "-s", "a4", "-x", "120", "-y", "30",
                 "-c", tmp.toString(), "sh"});
-            String run = LAUNCHER + " -i 10ms " + Pythons.any().path() + " -S -c \"open('started', 'w')\"; echo st=$?";
+            String run = LAUNCHER + " -i 10ms " + Pythons.any().path() + " -S -c \"open('started', 'w'); import time; time.sleep(1)\"; echo st=$?";
             for (String answer : List.of("n", "y")) {
                 tmux.apply(new String[] {"send-keys", "-t", "a4", "clear; " + run, "Enter"});
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
