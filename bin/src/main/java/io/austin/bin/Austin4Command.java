@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -193,31 +192,17 @@ public final class Austin4Command implements Callable<Integer> {
             return ExitCodes.OK;
         }
         SystemLog.info("Sampling interval: " + options.intervalMicros() + " \u03bcs");
-        OutputStream sink = openOutput();
+        OutputStream sink = Recording.open(output, stdout, IO_STATUS);
         ProfileEventWriter writer = new MojoWriter(new BufferedOutputStream(sink, 1 << 16), mojoVersion);
         if (pipe) {
             writer = Recording.flushingEach(writer);
         }
-        AtomicReference<Sampler.Run> run = new AtomicReference<>();
-        Sampler.Listener listener = new Sampler.Listener() {
-            @Override
-            public void attached(Sampler.Run r) {
-                started(r, run);
-            }
-
-            @Override
-            public void processAdded(Sampler.Run r, Sampler.ProcessInfo p) {
-                child(p);
-            }
-        };
-        Recording.run(attachPid, command, options, listener, writer, Austin4Command::status, IO_STATUS);
-        Sampler.Run r = run.get();
+        Sampler.Run r = Recording.run(attachPid, command, options, this::started, this::child, writer,
+                Austin4Command::status, IO_STATUS);
         if (r != null && !pipe) {
             statistics(r.stats());
         }
-        int signal = r == null ? 0 : r.stopSignal();
-        return signal == 2 ? AustinCommand.SIGINT_STATUS : signal == 15 ? AustinCommand.SIGTERM_STATUS
-                : signal == 1 ? AustinCommand.SIGHUP_STATUS : ExitCodes.OK;
+        return Recording.stopStatus(r);
     }
 
     /** Austin 4's exit status for a sampler failure: its error number. */
@@ -256,22 +241,7 @@ public final class Austin4Command implements Callable<Integer> {
         }
     }
 
-    private OutputStream openOutput() throws ToolException {
-        if (output == null) {
-            return Recording.unclosable(stdout);
-        }
-        try {
-            return OutputFiles.open(output);
-        } catch (IOException e) {
-            throw Recording.logged(new ToolException(IO_STATUS, "cannot create the output file " + output + ": "
-                    + ConverterCommand.reason(e), e));
-        }
-    }
-
-    private void started(Sampler.Run r, AtomicReference<Sampler.Run> run) {
-        run.set(r);
-        SystemLog.info(r.runtime() == null ? "Process " + r.pid() + " is not a Python process"
-                : "Python version " + r.runtime().version() + " (process " + r.pid() + ")");
+    private void started(Sampler.Run r) {
         if (pipe) {
             return; // Austin 4 says nothing on standard error in pipe mode
         }
@@ -298,7 +268,6 @@ public final class Austin4Command implements Callable<Integer> {
 
     /** A child process found (children mode): its version on stderr, except in pipe mode. */
     private void child(Sampler.ProcessInfo p) {
-        SystemLog.info("Child process " + p.pid() + ": Python version " + p.runtime().version());
         if (!pipe) {
             err.println("\uD83D\uDC0D Child process [" + p.pid() + "] Python version: " + p.runtime().version());
             err.flush();
@@ -306,13 +275,7 @@ public final class Austin4Command implements Callable<Integer> {
     }
 
     private int where(int wherePid, SamplerOptions options) throws ToolException {
-        SystemLog.info("Where mode on process " + wherePid);
-        Sampler.Snapshot snapshot;
-        try {
-            snapshot = Sampler.snapshot(wherePid, options).block();
-        } catch (SamplerException e) {
-            throw Recording.logged(new ToolException(status(e), e.getMessage(), e));
-        }
+        Sampler.Snapshot snapshot = Recording.snapshot(wherePid, options, Austin4Command::status);
         WherePrinter.text(snapshot, stdout, true);
         try {
             stdout.flush();

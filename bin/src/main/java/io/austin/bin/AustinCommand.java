@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -190,25 +189,13 @@ public final class AustinCommand implements Callable<Integer> {
             throw usageError("--mojo-version must be 3 or 4, not " + mojoVersion);
         }
         logStart(options);
-        OutputStream sink = openOutput();
+        OutputStream sink = Recording.open(output, stdout, NO_COMMAND_STATUS);
         OutputStream buffered = new BufferedOutputStream(sink, 1 << 16);
         // MOJO's header is written before the target starts, as Austin does.
         ProfileEventWriter writer = binary ? new MojoWriter(buffered, mojoVersion)
                 : new CollapsedWriter(buffered, CollapsedWriter.Layout.AUSTIN);
-        AtomicReference<Sampler.Run> run = new AtomicReference<>();
-        Sampler.Listener listener = new Sampler.Listener() {
-            @Override
-            public void attached(Sampler.Run r) {
-                started(r, run);
-            }
-
-            @Override
-            public void processAdded(Sampler.Run r, Sampler.ProcessInfo p) {
-                child(p);
-            }
-        };
-        Recording.run(attachPid, command, options, listener, writer, e -> e.exitStatus(), ExitCodes.IO_ERROR);
-        Sampler.Run r = run.get();
+        Sampler.Run r = Recording.run(attachPid, command, options, this::started, this::child, writer,
+                SamplerException::exitStatus, ExitCodes.IO_ERROR);
         if (r != null) {
             SamplerStats st = r.stats();
             SystemLog.info("Sampling ended after " + st.durationMicros() / 1000 + " ms: " + st.samples()
@@ -217,21 +204,7 @@ public final class AustinCommand implements Callable<Integer> {
         if (!pipe && r != null) {
             statistics(r.stats());
         }
-        int signal = r == null ? 0 : r.stopSignal();
-        return signal == 2 ? SIGINT_STATUS : signal == 15 ? SIGTERM_STATUS : signal == 1 ? SIGHUP_STATUS
-                : ExitCodes.OK;
-    }
-
-    private OutputStream openOutput() throws ToolException {
-        if (output == null) {
-            return Recording.unclosable(stdout);
-        }
-        try {
-            return OutputFiles.open(output);
-        } catch (IOException e) {
-            throw new ToolException(NO_COMMAND_STATUS, "cannot create the output file " + output + ": "
-                    + ConverterCommand.reason(e), e);
-        }
+        return Recording.stopStatus(r);
     }
 
     /** What Austin logs when it starts: the mode, the output, and the switches that do nothing. */
@@ -260,10 +233,7 @@ public final class AustinCommand implements Callable<Integer> {
         return Recording.logged(e);
     }
 
-    private void started(Sampler.Run r, AtomicReference<Sampler.Run> run) {
-        run.set(r);
-        SystemLog.info(r.runtime() == null ? "Process " + r.pid() + " is not a Python process"
-                : "Python version " + r.runtime().version() + " (process " + r.pid() + ")");
+    private void started(Sampler.Run r) {
         if (pipe) {
             // As Austin 3.7 does in pipe mode, children's versions go to stderr as metadata lines.
             for (Sampler.ProcessInfo p : r.processes()) {
@@ -299,7 +269,6 @@ public final class AustinCommand implements Callable<Integer> {
 
     /** A child process found (children mode): its version, on stderr. */
     private void child(Sampler.ProcessInfo p) {
-        SystemLog.info("Child process " + p.pid() + ": Python version " + p.runtime().version());
         if (pipe) {
             err.println("# python: " + p.runtime().version());
         } else {
@@ -310,13 +279,7 @@ public final class AustinCommand implements Callable<Integer> {
 
     /** Where mode: one look at every thread, printed as Austin does (or as JSON), then exit 0. */
     private int where(int wherePid, SamplerOptions options) throws ToolException {
-        SystemLog.info("Where mode on process " + wherePid);
-        Sampler.Snapshot snapshot;
-        try {
-            snapshot = Sampler.snapshot(wherePid, options).block();
-        } catch (SamplerException e) {
-            throw logged(new ToolException(e.exitStatus(), e.getMessage(), e));
-        }
+        Sampler.Snapshot snapshot = Recording.snapshot(wherePid, options, SamplerException::exitStatus);
         if (!pipe && !json) {
             err.println();
             for (Sampler.ProcessInfo p : snapshot.processes()) {

@@ -11,6 +11,8 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 import reactor.core.publisher.Flux;
 
@@ -21,14 +23,38 @@ final class Recording {
 
     /**
      * Samples the process {@code attachPid} (when not negative) or the spawned {@code command} into {@code writer}
-     * until the run ends; the writer is finished, and closed on failure.
+     * until the run ends; the writer is finished, and closed on failure. {@code attached} and {@code added} receive
+     * the run once attached and each child process found, before the samples that follow.
      *
      * @param status   the exit status of a sampler failure, by the personality's rules
      * @param ioStatus the exit status when the output cannot be written
+     * @return the run, or null if it never attached
      * @throws ToolException with that status and a one-line message, which the system log also receives
      */
-    static void run(int attachPid, List<String> command, SamplerOptions options, Sampler.Listener listener,
-            ProfileEventWriter writer, ToIntFunction<SamplerException> status, int ioStatus) throws ToolException {
+    static Sampler.Run run(int attachPid, List<String> command, SamplerOptions options, Consumer<Sampler.Run> attached,
+            Consumer<Sampler.ProcessInfo> added, ProfileEventWriter writer, ToIntFunction<SamplerException> status,
+            int ioStatus) throws ToolException {
+        AtomicReference<Sampler.Run> run = new AtomicReference<>();
+        Sampler.Listener listener = new Sampler.Listener() {
+            @Override
+            public void attached(Sampler.Run r) {
+                run.set(r);
+                SystemLog.info(r.runtime() == null ? "Process " + r.pid() + " is not a Python process"
+                        : "Python version " + r.runtime().version() + " (process " + r.pid() + ")");
+                for (Sampler.ProcessInfo p : r.processes()) {
+                    if (p.child()) {
+                        SystemLog.info("Child process " + p.pid() + ": Python version " + p.runtime().version());
+                    }
+                }
+                attached.accept(r);
+            }
+
+            @Override
+            public void processAdded(Sampler.Run r, Sampler.ProcessInfo p) {
+                SystemLog.info("Child process " + p.pid() + ": Python version " + p.runtime().version());
+                added.accept(p);
+            }
+        };
         try {
             Flux<ProfileEvent> events = attachPid >= 0
                     ? Sampler.attach(attachPid, options, listener)
@@ -45,6 +71,38 @@ final class Recording {
             }
             SystemLog.error("unexpected failure: " + cause);
             throw e;
+        }
+        return run.get();
+    }
+
+    /** Austin's status for a run a signal stopped (254 SIGINT, 241 SIGTERM, 129 SIGHUP), else 0. */
+    static int stopStatus(Sampler.Run r) {
+        int signal = r == null ? 0 : r.stopSignal();
+        return signal == 2 ? AustinCommand.SIGINT_STATUS : signal == 15 ? AustinCommand.SIGTERM_STATUS
+                : signal == 1 ? AustinCommand.SIGHUP_STATUS : ExitCodes.OK;
+    }
+
+    /** The samples' destination: the file {@code output}, or standard output when null. */
+    static OutputStream open(String output, OutputStream stdout, int status) throws ToolException {
+        if (output == null) {
+            return unclosable(stdout);
+        }
+        try {
+            return OutputFiles.open(output);
+        } catch (IOException e) {
+            throw logged(new ToolException(status, "cannot create the output file " + output + ": "
+                    + ConverterCommand.reason(e), e));
+        }
+    }
+
+    /** Where mode's one look at every thread of {@code pid}; a failure is a ToolException with {@code status}. */
+    static Sampler.Snapshot snapshot(int pid, SamplerOptions options, ToIntFunction<SamplerException> status)
+            throws ToolException {
+        SystemLog.info("Where mode on process " + pid);
+        try {
+            return Sampler.snapshot(pid, options).block();
+        } catch (SamplerException e) {
+            throw logged(new ToolException(status.applyAsInt(e), e.getMessage(), e));
         }
     }
 

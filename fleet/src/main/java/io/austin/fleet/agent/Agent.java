@@ -1,6 +1,5 @@
 package io.austin.fleet.agent;
 
-import io.austin.formats.Mode;
 import io.austin.sampler.Sampler;
 import io.austin.sampler.SamplerException;
 import io.austin.sampler.SamplerOptions;
@@ -213,15 +212,5 @@ public final class Agent implements AutoCloseable {
     public void close() {
         stop(0);
         sender.close();
-    }
-
-    /** The mode a name gives. */
-    static Mode mode(String name) {
-        for (Mode m : Mode.values()) {
-            if (m.text().equals(name)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("unknown mode '" + name + "' (wall, cpu, memory or full)");
     }
 }

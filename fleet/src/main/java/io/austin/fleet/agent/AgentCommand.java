@@ -1,5 +1,7 @@
 package io.austin.fleet.agent;
 
+import io.austin.fleet.SignalStop;
+import io.austin.formats.Mode;
 import io.austin.sampler.SamplerOptions;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -96,6 +97,11 @@ public final class AgentCommand implements Callable<Integer> {
         if (window <= 0 || 60 % window != 0) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--window must divide 60: " + window);
         }
+        Mode sampling = Mode.of(mode);
+        if (sampling == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--mode must be wall, cpu, memory or "
+                    + "full: " + mode);
+        }
         Pattern pattern;
         try {
             pattern = match == null ? null : Pattern.compile(match);
@@ -103,40 +109,24 @@ public final class AgentCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "bad --match: " + e.getDescription());
         }
         SamplerOptions options = SamplerOptions.defaults().withInterval(Duration.ofMillis(interval))
-                .withMode(Agent.mode(mode));
+                .withMode(sampling);
         String hostName = host != null ? host : InetAddress.getLocalHost().getHostName();
         Agent agent = new Agent(new Agent.Config(service, hostName, pids, pattern, children,
                 Duration.ofSeconds(window), options), new WindowSender(producer(), topic, buffer));
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        int[] unsent = new int[1];
-        // SIGTERM or SIGINT: the hook lets the main thread publish and count, then ends the JVM with its status
-        // (without the halt, a JVM stopped by a signal exits 128 + the signal whatever main returns).
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                done.await();
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-            Runtime.getRuntime().halt(unsent[0] > 0 ? 69 : 0);
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
+        SignalStop signals = new SignalStop(Long.MAX_VALUE);
         agent.start();
         System.err.println("austin-agent: sampling service " + service + " on " + hostName + ", windows of "
                 + window + " s to " + topic + " at " + bootstrap);
         // Without --match, the agent ends with its last process.
-        while (!stop.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        while (!signals.await(500)) {
             if (pattern == null && agent.sampling() == 0) {
                 break;
             }
         }
-        unsent[0] = agent.stop(drain * 1000L);
-        WindowSender.Stats s = agent.stats();
-        writeStats(s, unsent[0]);
+        int unsent = agent.stop(drain * 1000L);
+        writeStats(agent.stats(), unsent);
         agent.close();
-        done.countDown();
-        return unsent[0] > 0 ? 69 : 0;
+        return signals.finished(unsent > 0 ? 69 : 0);
     }
 
     private KafkaProducer<String, byte[]> producer() {

@@ -1,5 +1,6 @@
 package io.austin.fleet.aggregator;
 
+import io.austin.fleet.SignalStop;
 import io.austin.fleet.store.ProfileStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -72,27 +72,14 @@ public final class AggregatorCommand implements Callable<Integer> {
         createTopic();
         Path state = stateDir != null ? stateDir
                 : Path.of(System.getProperty("java.io.tmpdir"), "austin-aggregator-" + applicationId);
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        int[] status = new int[1];
-        // SIGTERM or SIGINT: the main thread closes Streams and the store, then the hook ends the JVM with its
-        // status (a JVM stopped by a signal otherwise exits 128 + the signal).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
-            try {
-                done.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-            Runtime.getRuntime().halt(status[0]);
-        }));
+        SignalStop signals = new SignalStop(60_000);
         try (ProfileStore store = new ProfileStore(db);
                 Aggregator aggregator = new Aggregator(new Aggregator.Config(bootstrap, topic, applicationId, state,
                         Duration.ofMinutes(grace), settings), store)) {
             aggregator.start();
             System.err.println("austin-aggregator: merging " + topic + " at " + bootstrap + " into " + redact(db));
             long nextPurge = 0;
-            while (!stop.await(1, TimeUnit.SECONDS)) {
+            while (!signals.await(1_000)) {
                 if (retention > 0 && System.currentTimeMillis() >= nextPurge) {
                     nextPurge = System.currentTimeMillis() + 60_000;
                     synchronized (store) {
@@ -105,16 +92,16 @@ public final class AggregatorCommand implements Callable<Integer> {
                 }
                 if (aggregator.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
                     System.err.println("austin-aggregator: the Streams application failed; see the log above");
-                    status[0] = 70;
-                    return 70;
+                    return signals.finished(70);
                 }
             }
             long[] c = aggregator.counts();
             System.err.println("austin-aggregator: " + c[0] + " windows merged, " + c[1] + " rows written");
-        } finally {
-            done.countDown();
+        } catch (Exception e) {
+            signals.finished(70);
+            throw e;
         }
-        return 0;
+        return signals.finished(0);
     }
 
     private void createTopic() throws InterruptedException {

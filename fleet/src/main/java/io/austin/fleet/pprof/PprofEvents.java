@@ -3,7 +3,6 @@ package io.austin.fleet.pprof;
 import io.austin.converters.pprof.proto.Function;
 import io.austin.converters.pprof.proto.Label;
 import io.austin.converters.pprof.proto.Line;
-import io.austin.converters.pprof.proto.Location;
 import io.austin.converters.pprof.proto.Profile;
 import io.austin.converters.pprof.proto.ValueType;
 import io.austin.formats.Frame;
@@ -78,8 +77,7 @@ public final class PprofEvents {
     /** The reading of one profile. */
     private static final class Reader {
         private final Profile p;
-        private final Map<Long, Location> locations = new HashMap<>();
-        private final Map<Long, Function> functions = new HashMap<>();
+        private final PprofTables tables;
         private final Map<List<Long>, Stack> stacks = new HashMap<>();
         private final Map<Frame, FrameRef> frames = new HashMap<>();
         private final Map<List<String>, ThreadKey> threads = new HashMap<>();
@@ -89,12 +87,7 @@ public final class PprofEvents {
 
         Reader(Profile p) {
             this.p = p;
-            for (Function f : p.getFunctionList()) {
-                functions.put(f.getId(), f);
-            }
-            for (Location l : p.getLocationList()) {
-                locations.put(l.getId(), l);
-            }
+            this.tables = new PprofTables(p);
         }
 
         List<ProfileEvent> events() {
@@ -238,17 +231,8 @@ public final class PprofEvents {
             }
             List<Frame> leafFirst = new ArrayList<>();
             for (long id : ids) {
-                Location l = locations.get(id);
-                if (l == null) {
-                    throw new IllegalArgumentException("a pprof sample refers to location " + id
-                            + ", which is missing");
-                }
-                for (Line line : l.getLineList()) { // inlined callee first: leaf first too
-                    Function f = functions.get(line.getFunctionId());
-                    if (f == null) {
-                        throw new IllegalArgumentException("a pprof location refers to function "
-                                + line.getFunctionId() + ", which is missing");
-                    }
+                for (Line line : tables.location(id).getLineList()) { // inlined callee first: leaf first too
+                    Function f = tables.function(line.getFunctionId());
                     String name = string(f.getName());
                     if (name.isEmpty()) {
                         name = string(f.getSystemName());
@@ -282,14 +266,7 @@ public final class PprofEvents {
         }
 
         private String string(long index) {
-            if (index == 0 && p.getStringTableCount() == 0) {
-                return "";
-            }
-            if (index < 0 || index >= p.getStringTableCount()) {
-                throw new IllegalArgumentException("pprof string index " + index + " is outside the string table ("
-                        + p.getStringTableCount() + " strings)");
-            }
-            return p.getStringTable((int) index);
+            return tables.string(index);
         }
     }
 

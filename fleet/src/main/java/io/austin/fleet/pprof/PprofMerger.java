@@ -264,7 +264,7 @@ public final class PprofMerger {
 
     /** Adds the samples of {@code p} that have the {@code required} labels (after the extra ones), all or nothing. */
     private void add(Profile p, Map<String, String> extra, Map<String, String> required) {
-        Input in = new Input(p);
+        PprofTables in = new PprofTables(p);
         List<TypeText> declared = new ArrayList<>(p.getSampleTypeCount());
         for (ValueType t : p.getSampleTypeList()) {
             declared.add(new TypeText(in.string(t.getType()), in.string(t.getUnit())));
@@ -318,7 +318,7 @@ public final class PprofMerger {
 
     /** The merging of one input's samples: its ids mapped to the merged ones, as they are first used. */
     private final class Merge {
-        private final Input in;
+        private final PprofTables in;
         private final Map<String, String> extra;
         private final Map<String, String> required;
         private final int offset;
@@ -327,7 +327,7 @@ public final class PprofMerger {
         private long[] extraLabels;
         private long[] labelScratch = new long[8 * LABEL_WIDTH];
 
-        Merge(Input in, Map<String, String> extra, Map<String, String> required, int offset) {
+        Merge(PprofTables in, Map<String, String> extra, Map<String, String> required, int offset) {
             this.in = in;
             this.extra = extra;
             this.required = required;
@@ -519,83 +519,6 @@ public final class PprofMerger {
             }
         }
         return 0;
-    }
-
-    /** One input profile: its tables by id, and checks that its references hold. */
-    private static final class Input {
-        private final Profile p;
-        private final Map<Long, Location> locations = new HashMap<>();
-        private final Map<Long, Function> functions = new HashMap<>();
-
-        Input(Profile p) {
-            this.p = p;
-            for (Function f : p.getFunctionList()) {
-                functions.put(f.getId(), f);
-            }
-            for (Location l : p.getLocationList()) {
-                locations.put(l.getId(), l);
-            }
-        }
-
-        String string(long index) {
-            if (index == 0 && p.getStringTableCount() == 0) {
-                return "";
-            }
-            if (index < 0 || index >= p.getStringTableCount()) {
-                throw new IllegalArgumentException("pprof string index " + index + " is outside the string table ("
-                        + p.getStringTableCount() + " strings)");
-            }
-            return p.getStringTable((int) index);
-        }
-
-        Location location(long id) {
-            Location l = locations.get(id);
-            if (l == null) {
-                throw new IllegalArgumentException("a pprof sample refers to location " + id + ", which is missing");
-            }
-            return l;
-        }
-
-        Function function(long id) {
-            Function f = functions.get(id);
-            if (f == null) {
-                throw new IllegalArgumentException("a pprof location refers to function " + id + ", which is missing");
-            }
-            return f;
-        }
-
-        /** Checks every reference the merge will follow, so that a bad profile is rejected before any change. */
-        void validate(int valueCount) {
-            for (Function f : p.getFunctionList()) {
-                string(f.getName());
-                string(f.getFilename());
-                string(f.getSystemName());
-            }
-            for (Location l : p.getLocationList()) {
-                for (Line line : l.getLineList()) {
-                    function(line.getFunctionId());
-                }
-            }
-            string(p.getDefaultSampleType());
-            if (p.hasPeriodType()) {
-                string(p.getPeriodType().getType());
-                string(p.getPeriodType().getUnit());
-            }
-            for (Sample s : p.getSampleList()) {
-                if (s.getValueCount() != valueCount) {
-                    throw new IllegalArgumentException("a pprof sample has " + s.getValueCount()
-                            + " values for " + valueCount + " sample types");
-                }
-                for (int i = 0; i < s.getLocationIdCount(); i++) {
-                    location(s.getLocationId(i));
-                }
-                for (Label l : s.getLabelList()) {
-                    string(l.getKey());
-                    string(l.getStr());
-                    string(l.getNumUnit());
-                }
-            }
-        }
     }
 
     /** The merged profile's strings, each once, by first use; string 0 is the empty string. */
