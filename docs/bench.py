@@ -223,6 +223,10 @@ class Bench:
             else:
                 main = sum(v for tid, _, v in rows if tid == str(truth["main_tid"]))
                 figures["cpu attributed/thread_time"] = main / (truth["main_cpu"] * 1e6)
+                # Against the functions' own CPU time, which differs from their wall time on a busy machine.
+                cpu_hot, cpu_cold = truth["hot_cpu"], truth["cold_cpu"]
+                figures["cpu share error vs CPU time points"] = 100 * abs(
+                    hot / max(1, hot + cold) - cpu_hot / (cpu_hot + cpu_cold))
         return figures
 
     def footprint(self, austin):

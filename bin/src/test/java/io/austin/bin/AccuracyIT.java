@@ -77,6 +77,12 @@ class AccuracyIT {
         if (!cpu) {
             return new Score((hot + cold) / (trueHot + trueCold), shareError, 0);
         }
+        // Reported, not checked: the shares of the functions' own CPU time, which differ from their wall time's when
+        // the target waits for a CPU (a busy machine). Samples of a runnable thread show where it waits.
+        double cpuHot = truth.get("hot_cpu").asDouble();
+        double cpuCold = truth.get("cold_cpu").asDouble();
+        System.out.printf(Locale.ROOT, "[accuracy] %s cpu run %d: share error against the functions' CPU time %.2f "
+                + "points%n", py, run, 100 * Math.abs(hot / (hot + cold) - cpuHot / (cpuHot + cpuCold)));
         // CPU mode: each thread's samples against its own thread_time.
         double main = p.timeOfThread(truth.get("main_tid").asLong());
         double napper = p.timeOfThread(truth.get("napper_tid").asLong());

@@ -295,6 +295,86 @@ class SamplerIT {
         });
     }
 
+    /**
+     * CPU mode counts the CPU time the kernel gave a thread, not the time it was runnable: the target shares one CPU
+     * with a busy child, so its main thread is runnable all the time and on the CPU about half of it. Counting each
+     * running sample's whole interval (as Austin does) gives it about twice its CPU time.
+     */
+    @Test
+    void cpuModeCountsCpuTimeNotRunnableTime() throws Exception {
+        Python py = Pythons.any();
+        java.nio.file.Path result = java.nio.file.Files.createTempFile("contended", ".json");
+        try {
+            AtomicReference<Sampler.Run> run = new AtomicReference<>();
+            List<ProfileEvent> events = spawn(py, options().withInterval(Duration.ofNanos(200_000))
+                    .withMode(io.austin.formats.Mode.CPU), run, Pythons.target("contended.py").toString(),
+                    result.toString(), "2");
+            String json = java.nio.file.Files.readString(result);
+            long tid = Long.parseLong(json.replaceAll(".*\"tid\": *(\\d+).*", "$1").strip());
+            double cpu = Double.parseDouble(json.replaceAll(".*\"cpu\": *([0-9.eE+-]+).*", "$1").strip());
+            long micros = thread(events, run.get().pid(), tid).stream().mapToLong(Sample::time).sum();
+            double ratio = micros / (cpu * 1e6);
+            System.out.printf("[cpu] %s: a thread sharing its CPU with a busy process: %.3f s of CPU, %.3f s in its "
+                    + "samples (%.3f)%n", py, cpu, micros / 1e6, ratio);
+            assertTrue(cpu > 0.5 && cpu < 1.6, "the target shared its CPU: " + cpu + " s of CPU in 2 s");
+            assertTrue(ratio > 0.95 && ratio < 1.03, "CPU-mode time over the thread's CPU time: " + ratio
+                    + " (" + micros + " us for " + cpu + " s)");
+        } finally {
+            java.nio.file.Files.deleteIfExists(result);
+        }
+    }
+
+    /** Field 19 of a task's stat line, its nice value (the command name in parentheses may hold spaces). */
+    private static int niceOf(java.nio.file.Path stat) throws java.io.IOException {
+        String line = java.nio.file.Files.readString(stat);
+        return Integer.parseInt(line.substring(line.lastIndexOf(')') + 2).split(" ")[16]);
+    }
+
+    /**
+     * The sampling thread asks for a higher priority (where allowed: root here) after the target is spawned, so the
+     * target inherits neither that nor the thread's 1 µs timer slack: it runs with the nice value and slack of the
+     * process that started the sampler.
+     */
+    @Test
+    void theSamplingThreadIsNicerThanItsTargetWhichKeepsItsOwnSettings() throws Exception {
+        Python py = Pythons.any();
+        AtomicReference<Sampler.Run> run = new AtomicReference<>();
+        AtomicReference<String> seen = new AtomicReference<>();
+        java.nio.file.Path self = java.nio.file.Path.of("/proc/self");
+        int ourNice = niceOf(self.resolve("stat"));
+        String ourSlack = java.nio.file.Files.readString(self.resolve("timerslack_ns")).strip();
+        boolean root = java.nio.file.Files.readAllLines(self.resolve("status")).stream()
+                .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+")[2].equals("0");
+        Sampler.spawn(List.of(py.path().toString(), "-S", Pythons.target(SHARES).toString(), "30"), options(),
+                run::set).filter(e -> e instanceof Sample).take(3).doOnNext(e -> {
+                    if (seen.get() != null) {
+                        return;
+                    }
+                    try {
+                        java.nio.file.Path target = java.nio.file.Path.of("/proc", Long.toString(run.get().pid()));
+                        int samplerNice = Integer.MIN_VALUE;
+                        try (var tasks = java.nio.file.Files.list(self.resolve("task"))) {
+                            for (java.nio.file.Path task : tasks.toList()) {
+                                if (java.nio.file.Files.readString(task.resolve("comm")).strip()
+                                        .equals("austin-sampler")) {
+                                    samplerNice = niceOf(task.resolve("stat"));
+                                }
+                            }
+                        }
+                        seen.set(niceOf(target.resolve("stat")) + " "
+                                + java.nio.file.Files.readString(target.resolve("timerslack_ns")).strip() + " "
+                                + samplerNice);
+                    } catch (java.io.IOException ex) {
+                        throw new java.io.UncheckedIOException(ex);
+                    }
+                }).blockLast(Duration.ofSeconds(30));
+        String[] f = seen.get().split(" ");
+        assertEquals(ourNice, Integer.parseInt(f[0]), "the target's nice value");
+        assertEquals(ourSlack, f[1], "the target's timer slack");
+        int expected = root ? Math.max(-20, ourNice - 10) : ourNice;
+        assertEquals(expected, Integer.parseInt(f[2]), "the sampling thread's nice value (root: " + root + ")");
+    }
+
     /** pyenv shims and launcher scripts exec the interpreter after we attach: the sampler follows the exec. */
     @TestFactory
     Stream<DynamicTest> followsAShellThatExecsPython() {

@@ -87,7 +87,11 @@ class SampleAllocationTest {
                         }
                         long bytes = allocated() - before;
                         best = Math.min(best, bytes / (double) Math.max(passes, 1));
-                        if (mode != Mode.MEMORY) { // memory mode drops the samples whose delta is zero
+                        if (mode == Mode.CPU) {
+                            // Passes come back to back here: one whose thread got no CPU since the previous (the
+                            // machine's other work had it) has no sample.
+                            assertTrue(count[0] >= samples / 2, mode + ": a sample in most passes: " + count[0]);
+                        } else if (mode != Mode.MEMORY) { // memory mode drops the samples whose delta is zero
                             assertEquals(samples, count[0], mode + ": one sample per pass");
                         }
                     }

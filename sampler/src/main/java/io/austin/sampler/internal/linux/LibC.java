@@ -93,6 +93,14 @@ final class LibC {
 
     static final int PR_SET_TIMERSLACK = 29;
 
+    /** {@code int getpriority(int which, id_t who)}: the nice value; on Linux, who 0 is the calling thread alone. */
+    static native int getpriority(int which, int who);
+
+    /** {@code int setpriority(int which, id_t who, int prio)}: on Linux, who 0 is the calling thread alone. */
+    static native int setpriority(int which, int who, int prio);
+
+    static final int PRIO_PROCESS = 0;
+
     static final int AF_UNIX = 1;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_NONBLOCK = 0x800;

@@ -34,6 +34,7 @@ public final class ProcTasks implements AutoCloseable {
     private static final byte[] TASK = "/task/".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STAT = "/stat".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STATM = "/statm".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SCHEDSTAT = "/schedstat".getBytes(StandardCharsets.US_ASCII);
     private static final long DEFAULT_PAGE_SIZE = 4096;
     /** How many threads' {@code stat} files stay open at most (a process has a file descriptor limit too). */
     static final int MAX_OPEN = 512;
@@ -51,6 +52,8 @@ public final class ProcTasks implements AutoCloseable {
     private boolean closed;
     /** The open {@code stat} files of threads, by TID. */
     private final FdTable threadStats = new FdTable(MAX_OPEN);
+    /** The open {@code schedstat} files of threads, by TID (CPU mode, running threads only). */
+    private final FdTable threadSchedstats = new FdTable(MAX_OPEN);
     private int statFd = -1;
     private int statmFd = -1;
 
@@ -137,11 +140,31 @@ public final class ProcTasks implements AutoCloseable {
         }
         final int n;
         if (nativeIo) {
-            n = readThreadStat(tid);
+            n = readThreadFile(threadStats, tid, STAT);
         } else {
             n = readJava(ProcPath.SYSTEM.task(pid, tid, "stat"));
         }
         return parseState(bytes, n);
+    }
+
+    /**
+     * The CPU time the kernel has counted for a thread, in nanoseconds: the first field of
+     * {@code /proc/PID/task/TID/schedstat}. Exact when the thread leaves the CPU; while it keeps running, it moves at
+     * the scheduler's ticks (every 4 ms here). -1 if it cannot be read (the thread has ended, or the kernel keeps no
+     * scheduler statistics).
+     */
+    public long cpuNanos(final int tid) {
+        ensureOpen();
+        if (tid <= 0) {
+            return -1;
+        }
+        final int n;
+        if (nativeIo) {
+            n = readThreadFile(threadSchedstats, tid, SCHEDSTAT);
+        } else {
+            n = readJava(ProcPath.SYSTEM.task(pid, tid, "schedstat"));
+        }
+        return parseFirstField(bytes, n);
     }
 
     /**
@@ -219,6 +242,17 @@ public final class ProcTasks implements AutoCloseable {
         return UNKNOWN_STATE;
     }
 
+    /** The first blank-separated decimal field, or -1. */
+    static long parseFirstField(final byte[] text, final int length) {
+        final int end = Math.min(length, text.length);
+        long v = 0;
+        int i = 0;
+        while (i < end && text[i] >= '0' && text[i] <= '9' && i < 18) {
+            v = v * 10 + text[i++] - '0';
+        }
+        return i == 0 ? -1 : v;
+    }
+
     /** The second blank-separated decimal field, or -1. */
     static long parseSecondField(final byte[] text, final int length) {
         int i = 0;
@@ -237,31 +271,31 @@ public final class ProcTasks implements AutoCloseable {
         return i == from ? -1 : v;
     }
 
-    /** A thread's {@code stat}, through its open file (opened on first use); -1 if it cannot be read. */
-    private int readThreadStat(final int tid) {
-        final int cached = threadStats.get(tid);
+    /** A thread's {@code file}, through its open file in {@code table} (opened on first use); -1 if unreadable. */
+    private int readThreadFile(final FdTable table, final int tid, final byte[] file) {
+        final int cached = table.get(tid);
         if (cached >= 0) {
             final int n = pread(cached);
             if (n > 0) {
                 return n;
             }
             // that thread has ended; the id may already name a new thread: open it afresh
-            threadStats.remove(tid);
+            table.remove(tid);
             LibC.close(cached);
         }
-        return openThreadStat(tid);
+        return openThreadFile(table, tid, file);
     }
 
-    private int openThreadStat(final int tid) {
+    private int openThreadFile(final FdTable table, final int tid, final byte[] file) {
         int at = put(path, 0, PROC);
         at = putInt(path, at, pid);
         at = put(path, at, TASK);
         at = putInt(path, at, tid);
-        at = put(path, at, STAT);
+        at = put(path, at, file);
         path.setByte(at, (byte) 0);
-        if (threadStats.full()) {
-            threadStats.sweep(this::stillReadable); // threads that ended since: their files go
-            if (threadStats.full()) {
+        if (table.full()) {
+            table.sweep(this::stillReadable); // threads that ended since: their files go
+            if (table.full()) {
                 return readNative(path);
             }
         }
@@ -273,7 +307,7 @@ public final class ProcTasks implements AutoCloseable {
         if (n <= 0) {
             LibC.close(fd);
         } else {
-            threadStats.put(tid, fd);
+            table.put(tid, fd);
         }
         return n;
     }
@@ -445,6 +479,7 @@ public final class ProcTasks implements AutoCloseable {
         closed = true;
         if (nativeIo) {
             threadStats.closeAll();
+            threadSchedstats.closeAll();
             if (statFd >= 0) {
                 LibC.close(statFd);
             }

@@ -13,4 +13,18 @@ public final class Threads {
     public static boolean timerSlack(long nanos) {
         return LibC.available() && LibC.prctl(LibC.PR_SET_TIMERSLACK, Math.max(1, nanos), 0, 0, 0) == 0;
     }
+
+    /**
+     * Adds {@code delta} to the calling thread's nice value (negative: a higher priority), relative to what it
+     * inherited so that {@code nice -n 10 austin} still counts. False where it is not allowed (raising a priority
+     * needs root, CAP_SYS_NICE or RLIMIT_NICE) or cannot be set.
+     */
+    public static boolean renice(int delta) {
+        if (delta == 0 || !LibC.available()) {
+            return false;
+        }
+        int now = LibC.getpriority(LibC.PRIO_PROCESS, 0);
+        int wanted = Math.max(-20, Math.min(19, now + delta));
+        return LibC.setpriority(LibC.PRIO_PROCESS, 0, wanted) == 0;
+    }
 }

@@ -127,6 +127,71 @@ class ProcTasksTest {
         }
     }
 
+    /** Where the busy loop's result goes, so that it is computed. */
+    private static volatile long sink;
+
+    @Test
+    void schedstatFirstField() {
+        final byte[] b = "8123456789 1793170 2\n".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(8_123_456_789L, ProcTasks.parseFirstField(b, b.length));
+        assertEquals(-1, ProcTasks.parseFirstField(b, 0));
+        assertEquals(-1, ProcTasks.parseFirstField(" 1 2".getBytes(StandardCharsets.US_ASCII), 4));
+    }
+
+    /**
+     * A thread's CPU time as the kernel counts it, natively and through Java I/O: it grows by about what the thread
+     * computed (it moves at the scheduler's ticks while the thread runs, and is exact when the thread sleeps).
+     */
+    @Test
+    void aThreadsCpuTimeGrowsByWhatItComputed() throws Exception {
+        for (final boolean nativeIo : new boolean[] {true, false}) {
+            if (nativeIo && !LibC.available()) {
+                continue;
+            }
+            final long[] tid = {0};
+            final long[] own = {0};
+            final long[] seen = {0, 0};
+            try (ProcTasks tasks = new ProcTasks(SELF, nativeIo)) {
+                final Thread t = new Thread(() -> {
+                    tid[0] = Long.parseLong(readLink("/proc/thread-self").replaceAll(".*/", ""));
+                    final java.lang.management.ThreadMXBean bean =
+                            java.lang.management.ManagementFactory.getThreadMXBean();
+                    seen[0] = tasks.cpuNanos((int) tid[0]);
+                    final long start = bean.getCurrentThreadCpuTime();
+                    long x = 0;
+                    while (bean.getCurrentThreadCpuTime() - start < 100_000_000L) {
+                        x += System.nanoTime() & 1;
+                    }
+                    own[0] = bean.getCurrentThreadCpuTime() - start;
+                    sink = x;
+                    try {
+                        Thread.sleep(5); // leaves the CPU: the count is brought up to date
+                    } catch (final InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    seen[1] = tasks.cpuNanos((int) tid[0]);
+                });
+                t.start();
+                t.join();
+            }
+            final long grew = seen[1] - seen[0];
+            assertTrue(seen[0] >= 0 && grew >= own[0] * 0.9 && grew <= own[0] + 20_000_000L,
+                    "native " + nativeIo + ": the count grew " + grew + " ns for " + own[0] + " ns computed");
+        }
+        try (ProcTasks tasks = new ProcTasks(SELF)) {
+            assertEquals(-1, tasks.cpuNanos(0));
+            assertEquals(-1, tasks.cpuNanos(Integer.MAX_VALUE), "no such thread");
+        }
+    }
+
+    private static String readLink(final String path) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of(path)).toString();
+        } catch (final java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void fdTableFindsRemovesAndGrowsWithoutBoxing() {
         final FdTable t = new FdTable(4);
