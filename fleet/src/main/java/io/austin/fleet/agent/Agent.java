@@ -39,9 +39,10 @@ public final class Agent implements AutoCloseable {
      * @param children whether the given processes' Python children are sampled too (a supervisor)
      * @param window   the window length
      * @param options  the sampler's options (interval, mode)
+     * @param otlp     whether each window is published as OTLP profiles too
      */
     public record Config(String service, String host, List<Integer> pids, Pattern match, boolean children,
-            Duration window, SamplerOptions options) {
+            Duration window, SamplerOptions options, boolean otlp) {
     }
 
     private static final long SCAN_MILLIS = 2_000;
@@ -89,7 +90,8 @@ public final class Agent implements AutoCloseable {
             return;
         }
         long now = System.currentTimeMillis();
-        WindowCutter cutter = new WindowCutter(config.service(), config.host(), config.window().toMillis(), now);
+        WindowCutter cutter = new WindowCutter(config.service(), config.host(), config.window().toMillis(), now,
+                config.otlp());
         SamplerOptions o = config.options().withChildren(config.children());
         Sampler.Listener listener = new Sampler.Listener() {
             @Override

@@ -59,6 +59,11 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--topic", paramLabel = "TOPIC", description = "The windows topic (default: ${DEFAULT-VALUE}).")
     String topic = "austin.windows";
 
+    @Option(names = "--otlp-topic", paramLabel = "TOPIC", description = "Publish every window as OTLP profiles "
+            + "too (an ExportProfilesServiceRequest of opentelemetry-proto 1.11.0, profiles v1development) to this "
+            + "topic: the OpenTelemetry Collector's Kafka receiver reads otlp_profiles with encoding otlp_proto.")
+    String otlpTopic;
+
     @Option(names = "--window", paramLabel = "SECONDS", description = "The window length in seconds, a divisor of "
             + "60 (default: ${DEFAULT-VALUE}).")
     int window = 10;
@@ -112,11 +117,13 @@ public final class AgentCommand implements Callable<Integer> {
                 .withMode(sampling);
         String hostName = host != null ? host : InetAddress.getLocalHost().getHostName();
         Agent agent = new Agent(new Agent.Config(service, hostName, pids, pattern, children,
-                Duration.ofSeconds(window), options), new WindowSender(producer(), topic, buffer));
+                Duration.ofSeconds(window), options, otlpTopic != null),
+                new WindowSender(producer(), topic, otlpTopic, buffer));
         SignalStop signals = new SignalStop(Long.MAX_VALUE);
         agent.start();
         System.err.println("austin-agent: sampling service " + service + " on " + hostName + ", windows of "
-                + window + " s to " + topic + " at " + bootstrap);
+                + window + " s to " + topic + (otlpTopic != null ? " and, as OTLP profiles, " + otlpTopic : "")
+                + " at " + bootstrap);
         // Without --match, the agent ends with its last process.
         while (!signals.await(500)) {
             if (pattern == null && agent.sampling() == 0) {

@@ -12,7 +12,8 @@ package io.austin.fleet.agent;
  * @param end     the window's end (the next multiple, or earlier for the last window of a process or a run)
  * @param samples the samples in it
  * @param pprof   the samples as a gzip pprof profile
+ * @param otlp    the samples as a serialized OTLP {@code ExportProfilesServiceRequest}, or null when not wanted
  */
 public record Window(String service, String host, int pid, String mode, String python, long start, long end,
-        long samples, byte[] pprof) {
+        long samples, byte[] pprof, byte[] otlp) {
 }

@@ -2,6 +2,8 @@ package io.austin.fleet.agent;
 
 import io.austin.converters.Conversions;
 import io.austin.converters.pprof.PprofOptions;
+import io.austin.fleet.otlp.OtlpProfiles;
+import io.austin.formats.Mode;
 import io.austin.formats.Metadata;
 import io.austin.formats.ProfileEvent;
 import io.austin.formats.Sample;
@@ -23,18 +25,22 @@ final class WindowCutter {
     private final List<Metadata> header = new ArrayList<>();
     private final Map<Integer, List<Sample>> open = new HashMap<>();
     private final Map<Integer, String> pythons = new HashMap<>();
+    private final boolean otlp;
     private String mode = "wall";
+    private long intervalMicros;
     private boolean sampled;
     private long start;
 
     /**
      * @param length the window length in milliseconds
      * @param now    the current time in milliseconds: the first window is the one that contains it
+     * @param otlp   whether windows carry OTLP profiles too
      */
-    WindowCutter(String service, String host, long length, long now) {
+    WindowCutter(String service, String host, long length, long now, boolean otlp) {
         this.service = service;
         this.host = host;
         this.length = length;
+        this.otlp = otlp;
         this.start = now - Math.floorMod(now, length);
     }
 
@@ -53,6 +59,13 @@ final class WindowCutter {
             if (m.key().equals("mode")) {
                 mode = m.value();
             }
+            if (m.key().equals("interval")) {
+                try {
+                    intervalMicros = Long.parseLong(m.value());
+                } catch (NumberFormatException ignored) {
+                    // not a number: no period in the OTLP profiles
+                }
+            }
             if (m.key().equals("python") && pythons.isEmpty()) {
                 pythons.put(-1, m.value());
             }
@@ -68,6 +81,7 @@ final class WindowCutter {
         List<Metadata> head;
         long from;
         String m;
+        long interval;
         Map<Integer, String> versions;
         synchronized (this) {
             closing = new HashMap<>(open);
@@ -76,6 +90,7 @@ final class WindowCutter {
             from = start;
             start = Math.max(start, now - Math.floorMod(now, length));
             m = mode;
+            interval = intervalMicros;
             versions = new HashMap<>(pythons);
         }
         List<Window> out = new ArrayList<>();
@@ -84,8 +99,11 @@ final class WindowCutter {
             List<ProfileEvent> events = new ArrayList<>(head);
             events.addAll(w.getValue());
             String python = versions.getOrDefault(w.getKey(), versions.getOrDefault(-1, ""));
-            out.add(new Window(service, host, w.getKey(), m, python, from, Math.max(from + 1, end),
-                    w.getValue().size(), pprof(events)));
+            long to = Math.max(from + 1, end);
+            byte[] request = otlp ? OtlpProfiles.request(Mode.of(m), w.getValue(), new OtlpProfiles.Labels(service,
+                    host, w.getKey(), python, from, to, interval)).toByteArray() : null;
+            out.add(new Window(service, host, w.getKey(), m, python, from, to, w.getValue().size(), pprof(events),
+                    request));
         }
         return out;
     }

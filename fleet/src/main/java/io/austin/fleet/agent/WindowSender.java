@@ -4,8 +4,10 @@ import io.austin.fleet.WindowHeaders;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -20,7 +22,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * for Kafka. When the buffer is full the oldest window is dropped and counted. A window leaves the buffer only
  * when the broker has acknowledged it; a failed send (broker unreachable past the producer's delivery time-out)
  * puts it back at the front and is retried after a pause: windows are resent once the broker is back. The producer
- * is idempotent, so a resend never duplicates a window the broker already has.
+ * is idempotent, so a resend never duplicates a window the broker already has. A window that carries OTLP profiles
+ * is two records, its pprof on the windows topic and its OTLP request on the OTLP topic: it counts as acknowledged
+ * when both are, and a resend sends only the record not yet acknowledged.
  */
 final class WindowSender implements AutoCloseable {
     /** Acknowledged windows, samples and bytes, and dropped windows and samples, per service. */
@@ -31,7 +35,10 @@ final class WindowSender implements AutoCloseable {
 
     private final Producer<String, byte[]> producer;
     private final String topic;
+    private final String otlpTopic;
     private final int capacity;
+    /** Windows whose pprof record is acknowledged but whose OTLP record is not (identity). */
+    private final Set<Window> pprofAcked = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final Deque<Window> buffer = new ArrayDeque<>();
     private final Map<String, long[]> acked = new TreeMap<>();
     private final Map<String, long[]> dropped = new TreeMap<>();
@@ -41,8 +48,14 @@ final class WindowSender implements AutoCloseable {
     private volatile long retryMillis = 1_000;
 
     WindowSender(Producer<String, byte[]> producer, String topic, int capacity) {
+        this(producer, topic, null, capacity);
+    }
+
+    /** With {@code otlpTopic} non-null, windows that carry OTLP profiles are published there too. */
+    WindowSender(Producer<String, byte[]> producer, String topic, String otlpTopic, int capacity) {
         this.producer = producer;
         this.topic = topic;
+        this.otlpTopic = otlpTopic;
         this.capacity = capacity;
         this.thread = new Thread(this::run, "austin-agent-sender");
         this.thread.setDaemon(true);
@@ -96,15 +109,28 @@ final class WindowSender implements AutoCloseable {
                 inFlight = batch.size();
             }
             List<Future<RecordMetadata>> sent = new ArrayList<>();
+            List<Future<RecordMetadata>> sentOtlp = new ArrayList<>();
             for (Window w : batch) {
-                sent.add(producer.send(record(w)));
+                boolean pprofDone;
+                synchronized (buffer) {
+                    pprofDone = pprofAcked.contains(w);
+                }
+                sent.add(pprofDone ? null : producer.send(record(topic, w, w.pprof())));
+                sentOtlp.add(otlpTopic == null || w.otlp() == null ? null
+                        : producer.send(record(otlpTopic, w, w.otlp())));
             }
             List<Window> failed = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
                 try {
-                    sent.get(i).get(10, TimeUnit.MINUTES);
-                } catch (ExecutionException | TimeoutException e) {
-                    failed.add(batch.get(i));
+                    boolean pprofOk = acknowledged(sent.get(i));
+                    if (pprofOk && sent.get(i) != null) {
+                        synchronized (buffer) {
+                            pprofAcked.add(batch.get(i));
+                        }
+                    }
+                    if (!acknowledged(sentOtlp.get(i)) || !pprofOk) {
+                        failed.add(batch.get(i));
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -113,6 +139,7 @@ final class WindowSender implements AutoCloseable {
             synchronized (buffer) {
                 for (Window w : batch) {
                     if (!failed.contains(w)) {
+                        pprofAcked.remove(w);
                         long[] a = acked.computeIfAbsent(w.service(), s -> new long[3]);
                         a[0]++;
                         a[1] += w.samples();
@@ -137,8 +164,21 @@ final class WindowSender implements AutoCloseable {
         }
     }
 
-    private ProducerRecord<String, byte[]> record(Window w) {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, null, w.start(), w.service(), w.pprof());
+    /** Whether a send was acknowledged (null: nothing to send); waits for it. */
+    private static boolean acknowledged(Future<RecordMetadata> f) throws InterruptedException {
+        if (f == null) {
+            return true;
+        }
+        try {
+            f.get(10, TimeUnit.MINUTES);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    private static ProducerRecord<String, byte[]> record(String topic, Window w, byte[] value) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, null, w.start(), w.service(), value);
         WindowHeaders.put(r.headers(), WindowHeaders.SERVICE, w.service());
         WindowHeaders.put(r.headers(), WindowHeaders.HOST, w.host());
         WindowHeaders.put(r.headers(), WindowHeaders.PID, Integer.toString(w.pid()));

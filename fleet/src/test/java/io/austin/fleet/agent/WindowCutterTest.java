@@ -25,7 +25,7 @@ class WindowCutterTest {
     void windowsAreAlignedPerProcessAndCarryTheirSamples() {
         long length = 10_000;
         long now = 1_700_000_003_456L;
-        WindowCutter c = new WindowCutter("api", "host-a", length, now);
+        WindowCutter c = new WindowCutter("api", "host-a", length, now, false);
         assertEquals(1_700_000_000_000L, c.start(), "the window containing now, at a multiple of its length");
         c.accept(new Metadata("austin", "3.7.0"));
         c.accept(new Metadata("interval", "10000"));

@@ -4,18 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.austin.fleet.KafkaBroker;
+import io.austin.fleet.kafka.KafkaFlux;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent's buffer with the broker gone (a real broker, killed): offering never blocks, the buffer stays within its
- * capacity by dropping its oldest windows (counted), and once the broker is back every window not dropped is sent.
+ * capacity by dropping its oldest windows (counted), and once the broker is back every window not dropped is sent,
+ * on both topics (pprof and OTLP), each exactly once.
  */
 class WindowSenderIT {
     @TempDir
@@ -25,12 +33,13 @@ class WindowSenderIT {
     void boundedWhileTheBrokerIsDownAndResentWhenItIsBack() throws Exception {
         try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"))) {
             broker.createTopic("austin.windows", 1);
+            broker.createTopic("otlp_profiles", 1);
             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(), ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000),
                     new StringSerializer(), new ByteArraySerializer());
-            try (WindowSender sender = new WindowSender(producer, "austin.windows", 20)) {
+            try (WindowSender sender = new WindowSender(producer, "austin.windows", "otlp_profiles", 20)) {
                 sender.offer(window(0));
                 assertEquals(0, sender.drain(30_000), "the first window goes through");
                 broker.kill();
@@ -52,12 +61,28 @@ class WindowSenderIT {
                 assertEquals(offered + 1 - dropped, up.acked().get("api")[0], "sent = offered - dropped");
                 System.out.printf("[fleet] broker down: %d windows offered in %d us, %d dropped, %d kept and sent "
                         + "after the restart%n", offered, micros, dropped, offered - dropped);
+                List<Long> pprof = starts(broker, "austin.windows", up.acked().get("api")[0]);
+                List<Long> otlp = starts(broker, "otlp_profiles", up.acked().get("api")[0]);
+                assertEquals(up.acked().get("api")[0], pprof.size(), "pprof records: " + pprof);
+                assertEquals(pprof, otlp, "the same windows as OTLP records, in the same order, none twice");
+                assertEquals(pprof.stream().distinct().count(), pprof.size(), "no window twice");
             }
         }
     }
 
+    /** The window starts of the records on {@code topic} (their timestamps), in order. */
+    private static List<Long> starts(KafkaBroker broker, String topic, long count) {
+        List<ConsumerRecord<String, byte[]>> records = KafkaFlux.receive(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(), ConsumerConfig.GROUP_ID_CONFIG,
+                "sender-it-" + topic, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), List.of(topic),
+                new StringDeserializer(), new ByteArrayDeserializer())
+                .take(Duration.ofSeconds(5)) // longer than needed: a duplicate would arrive too
+                .collectList().block(Duration.ofSeconds(30));
+        return records.stream().map(ConsumerRecord::timestamp).toList();
+    }
+
     private static Window window(int i) {
         return new Window("api", "host-a", 4242, "wall", "3.12.1", 1_700_000_000_000L + i * 10_000L,
-                1_700_000_010_000L + i * 10_000L, 10, new byte[200]);
+                1_700_000_010_000L + i * 10_000L, 10, new byte[200], new byte[120]);
     }
 }
