@@ -67,6 +67,7 @@ final class WindowSender implements AutoCloseable {
         synchronized (buffer) {
             if (buffer.size() >= capacity) {
                 Window old = buffer.pollFirst();
+                pprofAcked.remove(old); // its pprof record may be in; the window counts as dropped all the same
                 long[] d = dropped.computeIfAbsent(old.service(), s -> new long[2]);
                 d[0]++;
                 d[1] += old.samples();
