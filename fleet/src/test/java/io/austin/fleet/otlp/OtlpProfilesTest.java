@@ -164,6 +164,22 @@ class OtlpProfilesTest {
     }
 
     @Test
+    void austinsMarkersAreFramesAsInTheOtherRenderers() throws Exception {
+        ExportProfilesServiceRequest r = roundTrip(Mode.WALL, List.of(
+                new Sample(MAIN, stack("main", "hot"), Sample.TIME | Sample.INVALID | Sample.GC, 70, 0)));
+        ProfilesDictionary d = r.getDictionary();
+        var sample = r.getResourceProfiles(0).getScopeProfiles(0).getProfiles(1).getSamples(0);
+        Stack s = d.getStackTable(sample.getStackIndex());
+        List<String> leafFirst = new ArrayList<>();
+        for (int i : s.getLocationIndicesList()) {
+            leafFirst.add(d.getStringTable(d.getFunctionTable(d.getLocationTable(i).getLines(0).getFunctionIndex())
+                    .getNameStrindex()));
+        }
+        assertEquals(List.of(":GC:", "hot", "main", ":INVALID:"), leafFirst);
+        assertEquals(70, sample.getValues(0));
+    }
+
+    @Test
     void anEmptyWindowAndAFramelessSampleAreValid() throws Exception {
         ExportProfilesServiceRequest empty = roundTrip(Mode.CPU, List.of());
         assertEquals(2, empty.getResourceProfiles(0).getScopeProfiles(0).getProfilesCount());
