@@ -10,7 +10,6 @@ import io.austin.sampler.Pythons;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the samples the agents report acknowledged: nothing acknowledged is lost, nothing counted twice.
  */
 class FleetIT {
-    private static final Path BIN = Paths.get("..", "bin").toAbsolutePath().normalize();
+    private static final Path BIN = FleetTools.BIN;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -36,9 +35,7 @@ class FleetIT {
     private final List<Process> processes = new ArrayList<>();
 
     private Process start(Path log, String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = pb.start();
+        Process p = FleetTools.start(log, command);
         processes.add(p);
         return p;
     }
@@ -76,7 +73,7 @@ class FleetIT {
 
     @Test
     void threeAgentsSixProcessesTwoServicesThroughABrokerRestart() throws Exception {
-        assumeTrue(Files.isRegularFile(Paths.get("target/austin-fleet.jar")), "the fleet jar is built by 'package'");
+        assumeTrue(FleetTools.built(), "the fleet jar is built by 'package'");
         try (PostgresServer db = PostgresServer.start(); KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"))) {
             db.createDatabase("austin");
             String jdbc = db.jdbcUrl("austin");

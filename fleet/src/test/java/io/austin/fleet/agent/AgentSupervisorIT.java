@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.austin.fleet.FleetTools;
 import io.austin.fleet.KafkaBroker;
 import io.austin.fleet.WindowHeaders;
 import io.austin.fleet.kafka.KafkaFlux;
 import io.austin.sampler.Pythons;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ class AgentSupervisorIT {
 
     @Test
     void aSupervisorsWorkersAreSampledWithTheirOwnLabels() throws Exception {
-        assumeTrue(Files.isRegularFile(Paths.get("target/austin-fleet.jar")), "the fleet jar is built by 'package'");
+        assumeTrue(FleetTools.built(), "the fleet jar is built by 'package'");
         Path pids = tmp.resolve("pids");
         Process supervisor = null;
         try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"))) {
@@ -42,12 +42,9 @@ class AgentSupervisorIT {
             supervisor = new ProcessBuilder(Pythons.any().path().toString(), "-S",
                     Pythons.target("children.py").toString(), pids.toString(), "8").redirectErrorStream(true)
                     .redirectOutput(tmp.resolve("supervisor.log").toFile()).start();
-            ProcessBuilder pb = new ProcessBuilder(Paths.get("..", "bin", "austin-agent").toAbsolutePath().toString(),
+            Process agent = FleetTools.start(tmp.resolve("agent.log"), FleetTools.tool("austin-agent"),
                     "--service", "jobs", "-p", Long.toString(supervisor.pid()), "-C", "--bootstrap",
-                    broker.bootstrap(), "--window", "1").redirectErrorStream(true)
-                    .redirectOutput(tmp.resolve("agent.log").toFile());
-            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-            Process agent = pb.start();
+                    broker.bootstrap(), "--window", "1");
             try {
                 // Without --match, the agent ends with its last process: the supervisor's end.
                 assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "the agent ends with the supervisor");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.austin.fleet.FleetTools;
 import io.austin.fleet.KafkaBroker;
 import io.austin.fleet.WindowHeaders;
 import io.austin.fleet.kafka.KafkaFlux;
@@ -49,7 +50,7 @@ class OtlpAgentIT {
 
     @Test
     void everyWindowIsPublishedAsOtlpProfilesThatTheSchemaReads() throws Exception {
-        assumeTrue(Files.isRegularFile(Paths.get("target/austin-fleet.jar")), "the fleet jar is built by 'package'");
+        assumeTrue(FleetTools.built(), "the fleet jar is built by 'package'");
         Path stats = tmp.resolve("stats.json");
         List<ConsumerRecord<String, byte[]>> windows = new ArrayList<>();
         List<ConsumerRecord<String, byte[]>> otlp = new ArrayList<>();
@@ -60,12 +61,9 @@ class OtlpAgentIT {
             Process target = new ProcessBuilder(Pythons.any().path().toString(), "-S",
                     Pythons.target("shares.py").toString(), "4").redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            ProcessBuilder pb = new ProcessBuilder(Paths.get("..", "bin", "austin-agent").toAbsolutePath().toString(),
+            Process agent = FleetTools.start(tmp.resolve("agent.log"), FleetTools.tool("austin-agent"),
                     "--service", "api", "--host", "host-a", "-p", Long.toString(target.pid()), "--bootstrap",
-                    broker.bootstrap(), "--window", "1", "--otlp-topic", OTLP, "--stats", stats.toString())
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("agent.log").toFile());
-            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-            Process agent = pb.start();
+                    broker.bootstrap(), "--window", "1", "--otlp-topic", OTLP, "--stats", stats.toString());
             try {
                 assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "the agent ends with its process");
                 assertEquals(0, agent.exitValue(), Files.readString(tmp.resolve("agent.log")));

@@ -252,8 +252,10 @@ final class ProcessSampler implements AutoCloseable {
         for (int i = 0, n = r.threadCount(); i < n; i++) {
             ThreadStack t = r.thread(i);
             boolean idle = false;
+            int tid = 0;
             if (mode == Mode.CPU || mode == Mode.FULL) {
-                idle = !tasks.isRunning((int) outerTid(t.nativeThreadId()));
+                tid = (int) outerTid(t.nativeThreadId());
+                idle = !tasks.isRunning(tid);
                 if (idle && mode == Mode.CPU) {
                     continue;
                 }
@@ -270,9 +272,9 @@ final class ProcessSampler implements AutoCloseable {
                 continue;
             }
             ThreadState state = state(t);
-            long time = mode == Mode.CPU ? cpuTime(state, (int) outerTid(t.nativeThreadId()), delta) : delta;
+            long time = mode == Mode.CPU ? cpuTime(state, tid, delta) : delta;
             if (time == 0 && mem == 0) {
-                continue;
+                continue; // CPU mode: runnable, but the thread's samples are ahead of its CPU time
             }
             boolean gc = config.gc && t.gcCollecting();
             int flags = (t.invalid() ? Sample.INVALID : 0) | (gc ? Sample.GC : 0);

@@ -134,17 +134,7 @@ public final class ProcTasks implements AutoCloseable {
      * {@code S} sleeping, {@code D} disk wait, and so on; {@link #UNKNOWN_STATE} if it could not be read.
      */
     public char state(final int tid) {
-        ensureOpen();
-        if (tid <= 0) {
-            return UNKNOWN_STATE;
-        }
-        final int n;
-        if (nativeIo) {
-            n = readThreadFile(threadStats, tid, STAT);
-        } else {
-            n = readJava(ProcPath.SYSTEM.task(pid, tid, "stat"));
-        }
-        return parseState(bytes, n);
+        return parseState(bytes, readThread(threadStats, tid, STAT, "stat"));
     }
 
     /**
@@ -154,17 +144,19 @@ public final class ProcTasks implements AutoCloseable {
      * scheduler statistics).
      */
     public long cpuNanos(final int tid) {
+        return parseFirstField(bytes, readThread(threadSchedstats, tid, SCHEDSTAT, "schedstat"));
+    }
+
+    /**
+     * Reads a thread's {@code /proc/PID/task/TID/name} into {@link #bytes}: through its file kept open in
+     * {@code table} ({@code file} is the name's bytes), or with Java I/O. -1 if it cannot be read.
+     */
+    private int readThread(final FdTable table, final int tid, final byte[] file, final String name) {
         ensureOpen();
         if (tid <= 0) {
             return -1;
         }
-        final int n;
-        if (nativeIo) {
-            n = readThreadFile(threadSchedstats, tid, SCHEDSTAT);
-        } else {
-            n = readJava(ProcPath.SYSTEM.task(pid, tid, "schedstat"));
-        }
-        return parseFirstField(bytes, n);
+        return nativeIo ? readThreadFile(table, tid, file) : readJava(ProcPath.SYSTEM.task(pid, tid, name));
     }
 
     /**
