@@ -21,13 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code austin} as Austin 4 (the {@code austin4} tool, run by {@code bin/austin4/austin}): the front-ends built for
@@ -35,17 +30,6 @@ import picocli.CommandLine.Spec;
  * output, v4 by default; {@code -c} replaces {@code -s}; {@code -h} and {@code -b} are gone; the start-up time-out
  * is 3 s; the metadata, the exit statuses and the end of the exposure are Austin 4's.
  */
-@Command(name = "austin", mixinStandardHelpOptions = false, sortOptions = false,
-        versionProvider = Austin4Command.VersionLine.class,
-        description = "Austin for the JVM, as Austin 4: a frame stack sampler for CPython that runs a command, or "
-                + "attaches to a running process, and samples the Python stacks of all its threads (and of its "
-                + "child processes, with -C) at a fixed interval, without stopping or instrumenting it. The samples "
-                + "are written as MOJO, on standard output unless -o names a file.",
-        footer = {"Exit status: 0 done (whatever the target's own status); 64 bad option; 6 no command and no PID; "
-                + "5 the output cannot be created or written; 1 the command cannot be launched, ended too soon, or "
-                + "the process cannot be attached to (or has no Python child, with -C); 2 permission denied; 10 not "
-                + "a Python process, or an unknown Python version; 254 stopped by SIGINT or at the end of the -x "
-                + "exposure; 241 stopped by SIGTERM; 129 stopped by SIGHUP."})
 public final class Austin4Command implements Callable<Integer> {
     /** Austin 4's error numbers that austin4 exits with. */
     static final int OS_STATUS = 1;
@@ -54,74 +38,23 @@ public final class Austin4Command implements Callable<Integer> {
     static final int CMDLINE_STATUS = 6;
     static final int VERSION_STATUS = 10;
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Option(names = {"-C", "--children"}, description = "Sample the child processes too.")
+    private final CommandModel model;
+    private final CommandSpec spec;
     boolean children;
-
-    @Option(names = {"-c", "--cpu"}, description = "Sample only the threads running on a CPU (CPU time).")
     boolean cpu;
-
-    @Option(names = {"-x", "--exposure"}, paramLabel = "n_sec",
-            description = "Stop after n_sec seconds, as Ctrl-C would (exit status 254).")
     String exposure;
-
-    @Option(names = {"-f", "--full"}, description = "Measure wall time, CPU state and memory together.")
     boolean full;
-
-    @Option(names = {"-g", "--gc"}, description = "Mark the samples taken while the garbage collector runs.")
     boolean gc;
-
-    @Option(names = {"-i", "--interval"}, paramLabel = "n_us",
-            description = "Time between samples in microseconds (default is 100; 0 samples as fast as possible). "
-                    + "Accepted units: s, ms, us.")
     String interval;
-
-    @Option(names = {"-m", "--memory"}, description = "Measure memory allocations and releases.")
     boolean memory;
-
-    @Option(names = {"-n", "--native"}, description = "Accepted as Austin 4 takes it; native stacks are not "
-            + "sampled here, so it only prints a warning.")
     boolean nativeStacks;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the samples to FILE.")
     String output;
-
-    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Attach to the running process PID.")
     String pid;
-
-    @Option(names = {"-P", "--pipe"}, description = "Pipe mode: every sample is flushed as it is written, and "
-            + "nothing goes to standard error but errors.")
     boolean pipe;
-
-    @Option(names = {"-t", "--timeout"}, paramLabel = "n_ms",
-            description = "How long to wait for the target's interpreter at start-up, in milliseconds (default is "
-                    + "3000). Accepted units: s, ms.")
     String timeout;
-
-    @Option(names = {"-w", "--where"}, paramLabel = "PID",
-            description = "Print the stacks of every thread of the process PID once, as text.")
     String where;
-
-    @Option(names = {"-?", "--help"}, usageHelp = true, description = "Give this help list.")
-    boolean help;
-
-    @Option(names = "--usage", description = "Give a short usage message.")
     boolean usage;
-
-    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print program version.")
-    boolean version;
-
-    @Option(names = "--mojo-version", paramLabel = "N", description = "The MOJO version to write: 4 (the "
-            + "default, as Austin 4) or 3, for readers that do not know v4.")
-    int mojoVersion = 4;
-
-    @picocli.CommandLine.Mixin(name = "debug")
-    DebugMixin debug;
-
-    @Parameters(paramLabel = "command", arity = "0..*", hidden = true,
-            description = "The command to run, with its arguments.")
+    int mojoVersion;
     List<String> command = new ArrayList<>();
 
     private final OutputStream stdout;
@@ -132,14 +65,56 @@ public final class Austin4Command implements Callable<Integer> {
     Austin4Command(Cli.Streams streams) {
         this.stdout = streams.out();
         this.stdin = streams.in();
+        this.model = describe();
+        this.spec = model.spec();
     }
 
-    /** {@code --version} among other arguments. */
-    static final class VersionLine implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {versionLine()};
-        }
+    /** The options, as Austin 4 lists them, bound to the fields above. */
+    private CommandModel describe() {
+        CommandModel m = new CommandModel(this, "austin")
+                .flag("Sample the child processes too.", v -> children = v, "-C", "--children")
+                .flag("Sample only the threads running on a CPU (CPU time).", v -> cpu = v, "-c", "--cpu")
+                .text("n_sec", "Stop after n_sec seconds, as Ctrl-C would (exit status 254).", v -> exposure = v,
+                        "-x", "--exposure")
+                .flag("Measure wall time, CPU state and memory together.", v -> full = v, "-f", "--full")
+                .flag("Mark the samples taken while the garbage collector runs.", v -> gc = v, "-g", "--gc")
+                .text("n_us", "Time between samples in microseconds (default is 100; 0 samples as fast as possible). "
+                        + "Accepted units: s, ms, us.", v -> interval = v, "-i", "--interval")
+                .flag("Measure memory allocations and releases.", v -> memory = v, "-m", "--memory")
+                .flag("Accepted as Austin 4 takes it; native stacks are not sampled here, so it only prints a "
+                        + "warning.", v -> nativeStacks = v, "-n", "--native")
+                .text("FILE", "Write the samples to FILE.", v -> output = v, "-o", "--output")
+                .text("PID", "Attach to the running process PID.", v -> pid = v, "-p", "--pid")
+                .flag("Pipe mode: every sample is flushed as it is written, and nothing goes to standard error but "
+                        + "errors.", v -> pipe = v, "-P", "--pipe")
+                .text("n_ms", "How long to wait for the target's interpreter at start-up, in milliseconds (default "
+                        + "is 3000). Accepted units: s, ms.", v -> timeout = v, "-t", "--timeout")
+                .text("PID", "Print the stacks of every thread of the process PID once, as text.", v -> where = v,
+                        "-w", "--where")
+                .usageHelp("Give this help list.", "-?", "--help")
+                .flag("Give a short usage message.", v -> usage = v, "--usage")
+                .versionHelp("Print program version.", "-V", "--version")
+                .number("N", "The MOJO version to write: 4 (the default, as Austin 4) or 3, for readers that do not "
+                        + "know v4.", 4, v -> mojoVersion = v, "--mojo-version")
+                .debug()
+                .command(v -> command = v);
+        m.spec().versionProvider(() -> new String[] {versionLine()});
+        m.spec().usageMessage()
+                .description("Austin for the JVM, as Austin 4: a frame stack sampler for CPython that runs a command, "
+                        + "or attaches to a running process, and samples the Python stacks of all its threads (and "
+                        + "of its child processes, with -C) at a fixed interval, without stopping or instrumenting "
+                        + "it. The samples are written as MOJO, on standard output unless -o names a file.")
+                .footer("Exit status: 0 done (whatever the target's own status); 64 bad option; 6 no command and no "
+                        + "PID; 5 the output cannot be created or written; 1 the command cannot be launched, ended "
+                        + "too soon, or the process cannot be attached to (or has no Python child, with -C); 2 "
+                        + "permission denied; 10 not a Python process, or an unknown Python version; 254 stopped by "
+                        + "SIGINT or at the end of the -x exposure; 241 stopped by SIGTERM; 129 stopped by SIGHUP.");
+        return m;
+    }
+
+    /** picocli's model of this command. */
+    CommandModel model() {
+        return model;
     }
 
     /** The version line: Austin 4's version first (what the front-ends check), then ours. */
@@ -290,17 +265,17 @@ public final class Austin4Command implements Callable<Integer> {
         err.println("\uD83D\uDCC8 Sampling Statistics");
         err.println();
         double seconds = s.durationMicros() / 1e6;
-        err.println(dotted("Total duration", String.format(Locale.ROOT, "%.2f s", seconds)));
+        err.println(dotted("Total duration", Decimals.fixed(seconds, 2) + " s"));
         double rate = seconds == 0 ? 0 : s.samples() / seconds;
-        err.println(dotted("Average sampling rate", rate >= 1e6 ? String.format(Locale.ROOT, "%.2f MHz", rate / 1e6)
-                : rate >= 1e3 ? String.format(Locale.ROOT, "%.2f kHz", rate / 1e3)
-                : String.format(Locale.ROOT, "%.2f Hz", rate)));
+        err.println(dotted("Average sampling rate", rate >= 1e6 ? Decimals.fixed(rate / 1e6, 2) + " MHz"
+                : rate >= 1e3 ? Decimals.fixed(rate / 1e3, 2) + " kHz" : Decimals.fixed(rate, 2) + " Hz"));
         if (gc) {
-            err.println(dotted("Garbage collector", String.format(Locale.ROOT, "%.2f s (%.2f %%)", s.gcMicros() / 1e6,
-                    s.durationMicros() == 0 ? 0.0 : 100.0 * s.gcMicros() / s.durationMicros())));
+            err.println(dotted("Garbage collector", Decimals.fixed(s.gcMicros() / 1e6, 2) + " s ("
+                    + Decimals.fixed(s.durationMicros() == 0 ? 0.0 : 100.0 * s.gcMicros() / s.durationMicros(), 2)
+                    + " %)"));
         }
-        err.println(dotted("Error rate", String.format(Locale.ROOT, "%d/%d (%.2f %%)", s.errors(), s.samples(),
-                s.samples() == 0 ? 0.0 : 100.0 * s.errors() / s.samples())));
+        err.println(dotted("Error rate", s.errors() + "/" + s.samples() + " ("
+                + Decimals.fixed(s.samples() == 0 ? 0.0 : 100.0 * s.errors() / s.samples(), 2) + " %)"));
         err.flush();
     }
 

@@ -15,38 +15,13 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code austin}: samples a Python program's frame stacks and writes Austin's collapsed text or MOJO. Options
  * follow Austin 3.7; see {@code --help}.
  */
-@Command(name = "austin", mixinStandardHelpOptions = false, sortOptions = false, versionProvider = Version.class,
-        usageHelpWidth = 80, usageHelpAutoWidth = false, synopsisHeading = "",
-        customSynopsis = "Usage: austin [OPTION...] command [ARG...]%n"
-                + "  or:  austin [OPTION...] -p PID",
-        descriptionHeading = "%n",
-        description = "Austin for the JVM is a frame stack sampler for CPython: it runs a command, or attaches to a "
-                + "running process, and samples the Python stacks of all its threads (and of its child processes, "
-                + "with -C) at a fixed interval, without stopping or instrumenting it. Each sample is written as a "
-                + "line of collapsed-stack text, or as MOJO binary, the formats of Austin 3.7.",
-        optionListHeading = "%n",
-        footerHeading = "%n",
-        footer = {"Units: -i takes us (the default), ms or s; -t takes ms (the default) or s; -x takes s (the "
-                + "default) or ms.",
-            "",
-            "Exit status: 0 done (whatever the target's own status); 64 bad option; 255 no command or PID, or the "
-                + "output file cannot be created; 32 not a Python process; 33 the command cannot be launched or "
-                + "ended before its interpreter was found; 35 no interpreter state within the -t time-out; 36 "
-                + "cannot attach to the given process; 37 permission denied; 39 not Python and no Python child "
-                + "processes (-C); 3 unknown Python version; 74 the output could not be written; 254 stopped by "
-                + "SIGINT; 241 stopped by SIGTERM; 129 stopped by SIGHUP."})
 public final class AustinCommand implements Callable<Integer> {
     /** Exit status for SIGINT, as Austin. */
     static final int SIGINT_STATUS = 254;
@@ -57,84 +32,26 @@ public final class AustinCommand implements Callable<Integer> {
     /** No command and no pid; or the output file cannot be created. */
     static final int NO_COMMAND_STATUS = 255;
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Option(names = {"-b", "--binary"}, description = "Emit data in the MOJO binary format.")
+    private final CommandModel model;
+    private final CommandSpec spec;
     boolean binary;
-
-    @Option(names = {"-C", "--children"}, description = "Attach to child processes.")
     boolean children;
-
-    @Option(names = {"-f", "--full"}, description = "Produce the full set of metrics (time +mem -mem).")
     boolean full;
-
-    @Option(names = {"-g", "--gc"}, description = "Sample the garbage collector state.")
     boolean gc;
-
-    @Option(names = {"-h", "--heap"}, paramLabel = "n_mb",
-            description = "Accepted for compatibility with Austin 3.7, where it caps the memory used to copy frame "
-                    + "stacks in one read; it has no effect here, where a pass reads each stack in a few system "
-                    + "calls whatever its depth.")
     String heap;
-
-    @Option(names = {"-i", "--interval"}, paramLabel = "n_us",
-            description = "Sampling interval (default is 100us; 0 samples as fast as possible). Accepted units: s, "
-                    + "ms, us.")
     String interval;
-
-    @Option(names = {"-m", "--memory"}, description = "Profile memory usage.")
     boolean memory;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Specify an output file for the collected samples.")
     String output;
-
-    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Attach to the process with the given PID.")
     String pid;
-
-    @Option(names = {"-P", "--pipe"}, description = "Pipe mode. Use when piping Austin output.")
     boolean pipe;
-
-    @Option(names = {"-s", "--sleepless"}, description = "Suppress idle samples to estimate CPU time.")
     boolean sleepless;
-
-    @Option(names = {"-c", "--cpu"}, description = "The same as -s, as Austin 4 spells it.")
     boolean cpu;
-
-    @Option(names = {"-t", "--timeout"}, paramLabel = "n_ms",
-            description = "Start up wait time (default is 1s). Accepted units: s, ms.")
     String timeout;
-
-    @Option(names = {"-w", "--where"}, paramLabel = "PID",
-            description = "Dump the stacks of all the threads within the process with the given PID.")
     String where;
-
-    @Option(names = {"-x", "--exposure"}, paramLabel = "n_sec", description = "Sample for n_sec seconds only.")
     String exposure;
-
-    @Option(names = {"-?", "--help"}, usageHelp = true, description = "Give this help list.")
-    boolean help;
-
-    @Option(names = "--json", description = "With -w: print the stacks as one JSON document, for scripts.")
     boolean json;
-
-    @Option(names = "--mojo-version", paramLabel = "N", description = "With -b: the MOJO version to write, 3 (the "
-            + "default, as Austin 3.7) or 4 (as Austin 4, where a stack unchanged since the thread's previous sample "
-            + "is one event).")
-    int mojoVersion = 3;
-
-    @Option(names = "--usage", description = "Give a short usage message.")
+    int mojoVersion;
     boolean usage;
-
-    @picocli.CommandLine.Mixin(name = "debug")
-    DebugMixin debug;
-
-    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print program version.")
-    boolean version;
-
-    @Parameters(paramLabel = "command", arity = "0..*", hidden = true,
-            description = "The command to run, with its arguments.")
     List<String> command = new ArrayList<>();
 
     private final OutputStream stdout;
@@ -143,6 +60,68 @@ public final class AustinCommand implements Callable<Integer> {
     /** @param streams stdout receives the samples without {@code -o}; messages go to the command line's err */
     AustinCommand(Cli.Streams streams) {
         this.stdout = streams.out();
+        this.model = describe();
+        this.spec = model.spec();
+    }
+
+    /** The options, as Austin 3.7 lists them, bound to the fields above. */
+    private CommandModel describe() {
+        CommandModel m = new CommandModel(this, "austin")
+                .flag("Emit data in the MOJO binary format.", v -> binary = v, "-b", "--binary")
+                .flag("Attach to child processes.", v -> children = v, "-C", "--children")
+                .flag("Produce the full set of metrics (time +mem -mem).", v -> full = v, "-f", "--full")
+                .flag("Sample the garbage collector state.", v -> gc = v, "-g", "--gc")
+                .text("n_mb", "Accepted for compatibility with Austin 3.7, where it caps the memory used to copy "
+                        + "frame stacks in one read; it has no effect here, where a pass reads each stack in a few "
+                        + "system calls whatever its depth.", v -> heap = v, "-h", "--heap")
+                .text("n_us", "Sampling interval (default is 100us; 0 samples as fast as possible). Accepted units: "
+                        + "s, ms, us.", v -> interval = v, "-i", "--interval")
+                .flag("Profile memory usage.", v -> memory = v, "-m", "--memory")
+                .text("FILE", "Specify an output file for the collected samples.", v -> output = v, "-o", "--output")
+                .text("PID", "Attach to the process with the given PID.", v -> pid = v, "-p", "--pid")
+                .flag("Pipe mode. Use when piping Austin output.", v -> pipe = v, "-P", "--pipe")
+                .flag("Suppress idle samples to estimate CPU time.", v -> sleepless = v, "-s", "--sleepless")
+                .flag("The same as -s, as Austin 4 spells it.", v -> cpu = v, "-c", "--cpu")
+                .text("n_ms", "Start up wait time (default is 1s). Accepted units: s, ms.", v -> timeout = v, "-t",
+                        "--timeout")
+                .text("PID", "Dump the stacks of all the threads within the process with the given PID.",
+                        v -> where = v, "-w", "--where")
+                .text("n_sec", "Sample for n_sec seconds only.", v -> exposure = v, "-x", "--exposure")
+                .usageHelp("Give this help list.", "-?", "--help")
+                .flag("With -w: print the stacks as one JSON document, for scripts.", v -> json = v, "--json")
+                .number("N", "With -b: the MOJO version to write, 3 (the default, as Austin 3.7) or 4 (as Austin 4, "
+                        + "where a stack unchanged since the thread's previous sample is one event).", 3,
+                        v -> mojoVersion = v, "--mojo-version")
+                .flag("Give a short usage message.", v -> usage = v, "--usage")
+                .debug()
+                .versionHelp("Print program version.", "-V", "--version")
+                .command(v -> command = v);
+        CommandSpec s = m.spec();
+        s.versionProvider(() -> new String[] {Version.line("austin")});
+        s.usageMessage().width(80).autoWidth(false).synopsisHeading("")
+                .customSynopsis("Usage: austin [OPTION...] command [ARG...]%n  or:  austin [OPTION...] -p PID")
+                .descriptionHeading("%n")
+                .description("Austin for the JVM is a frame stack sampler for CPython: it runs a command, or attaches "
+                        + "to a running process, and samples the Python stacks of all its threads (and of its child "
+                        + "processes, with -C) at a fixed interval, without stopping or instrumenting it. Each sample "
+                        + "is written as a line of collapsed-stack text, or as MOJO binary, the formats of Austin 3.7.")
+                .optionListHeading("%n")
+                .footerHeading("%n")
+                .footer("Units: -i takes us (the default), ms or s; -t takes ms (the default) or s; -x takes s (the "
+                        + "default) or ms.",
+                    "",
+                    "Exit status: 0 done (whatever the target's own status); 64 bad option; 255 no command or PID, "
+                        + "or the output file cannot be created; 32 not a Python process; 33 the command cannot be "
+                        + "launched or ended before its interpreter was found; 35 no interpreter state within the -t "
+                        + "time-out; 36 cannot attach to the given process; 37 permission denied; 39 not Python and "
+                        + "no Python child processes (-C); 3 unknown Python version; 74 the output could not be "
+                        + "written; 254 stopped by SIGINT; 241 stopped by SIGTERM; 129 stopped by SIGHUP.");
+        return m;
+    }
+
+    /** picocli's model of this command. */
+    CommandModel model() {
+        return model;
     }
 
     @Override
@@ -323,19 +302,20 @@ public final class AustinCommand implements Callable<Integer> {
         }
         double seconds = s.durationMicros() / 1e6;
         err.println("Statistics");
-        err.println(String.format(Locale.ROOT, "\u231B Sampling duration : %.2f s", seconds));
+        err.println("\u231B Sampling duration : " + Decimals.fixed(seconds, 2) + " s");
         if (gc) {
-            err.println(String.format(Locale.ROOT, "\uD83D\uDDD1\uFE0F  Garbage collector : %.2f s (%.2f %%)",
-                    s.gcMicros() / 1e6, s.durationMicros() == 0 ? 0.0 : 100.0 * s.gcMicros() / s.durationMicros()));
+            err.println("\uD83D\uDDD1\uFE0F  Garbage collector : " + Decimals.fixed(s.gcMicros() / 1e6, 2) + " s ("
+                    + Decimals.fixed(s.durationMicros() == 0 ? 0.0 : 100.0 * s.gcMicros() / s.durationMicros(), 2)
+                    + " %)");
         }
         err.println("\u23F1\uFE0F  Frame sampling (min/avg/max) : " + s.minMicros() + "/" + s.avgMicros() + "/"
                 + s.maxMicros() + " \u03BCs");
-        err.println(String.format(Locale.ROOT, "\uD83D\uDC22 Long sampling rate : %d/%d (%.2f %%) samples took "
-                + "longer than the interval", s.saturated(), s.samples(), 100.0 * s.saturated() / s.samples()));
-        err.println(String.format(Locale.ROOT, "\uD83D\uDC80 Error rate : %d/%d (%.2f %%) invalid samples",
-                s.errors(), s.samples(), 100.0 * s.errors() / s.samples()));
-        err.println(String.format(Locale.ROOT, "\uD83D\uDCDE Memory reads : %d system calls, %.1f per pass",
-                s.calls(), s.passes() == 0 ? 0.0 : s.calls() / (double) s.passes()));
+        err.println("\uD83D\uDC22 Long sampling rate : " + s.saturated() + "/" + s.samples() + " ("
+                + Decimals.fixed(100.0 * s.saturated() / s.samples(), 2) + " %) samples took longer than the interval");
+        err.println("\uD83D\uDC80 Error rate : " + s.errors() + "/" + s.samples() + " ("
+                + Decimals.fixed(100.0 * s.errors() / s.samples(), 2) + " %) invalid samples");
+        err.println("\uD83D\uDCDE Memory reads : " + s.calls() + " system calls, "
+                + Decimals.fixed(s.passes() == 0 ? 0.0 : s.calls() / (double) s.passes(), 1) + " per pass");
         err.flush();
     }
 

@@ -10,11 +10,10 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 import picocli.CommandLine;
 
 /**
@@ -47,25 +46,34 @@ public final class Cli {
         }
     }
 
-    /** Each tool by name: the sampler, its live top view and the converters. */
-    private static final Map<String, Function<Streams, Object>> TOOLS = new LinkedHashMap<>();
-
-    static {
-        TOOLS.put("austin", AustinCommand::new);
-        TOOLS.put("austin4", Austin4Command::new);
-        TOOLS.put("mojo2austin", Mojo2AustinCommand::new);
-        TOOLS.put("austin2speedscope", Austin2SpeedscopeCommand::new);
-        TOOLS.put("austin2pprof", Austin2PprofCommand::new);
-        TOOLS.put("austin2html", Austin2HtmlCommand::new);
-        TOOLS.put("austin-top", TopCommand::new);
-    }
+    /** The tools: the sampler in its two personalities, its live top view and the converters. */
+    private static final Set<String> TOOLS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of("austin",
+            "austin4", "mojo2austin", "austin2speedscope", "austin2pprof", "austin2html", "austin-top")));
 
     private Cli() {
     }
 
     /** The names of the tools, in a stable order. */
     public static Set<String> tools() {
-        return Collections.unmodifiableSet(TOOLS.keySet());
+        return TOOLS;
+    }
+
+    /**
+     * A new command line of {@code tool}. The sampler's two personalities build their model by hand (see {@link
+     * CommandModel}); the other tools are annotated.
+     */
+    private static CommandLine newCommandLine(String tool, Streams streams) {
+        return switch (tool) {
+            case "austin" -> new AustinCommand(streams).model().commandLine();
+            case "austin4" -> new Austin4Command(streams).model().commandLine();
+            case "mojo2austin" -> new CommandLine(new Mojo2AustinCommand(streams));
+            case "austin2speedscope" -> new CommandLine(new Austin2SpeedscopeCommand(streams));
+            case "austin2pprof" -> new CommandLine(new Austin2PprofCommand(streams));
+            case "austin2html" -> new CommandLine(new Austin2HtmlCommand(streams));
+            case "austin-top" -> new CommandLine(new TopCommand(streams));
+            default -> throw new IllegalArgumentException("no tool named '" + tool + "'; tools: "
+                    + String.join(", ", tools()));
+        };
     }
 
     /**
@@ -74,11 +82,7 @@ public final class Cli {
      * @throws IllegalArgumentException if there is no such tool
      */
     public static CommandLine commandLine(String tool, Streams streams) {
-        Function<Streams, Object> factory = TOOLS.get(tool);
-        if (factory == null) {
-            throw new IllegalArgumentException("no tool named '" + tool + "'; tools: " + String.join(", ", tools()));
-        }
-        CommandLine cl = new CommandLine(factory.apply(streams));
+        CommandLine cl = newCommandLine(tool, streams);
         // austin COMMAND ARGS...: everything from the first positional on belongs to the profiled command.
         cl.setStopAtPositional(sampler(tool) || "austin-top".equals(tool));
         if ("austin".equals(tool)) {
@@ -101,8 +105,7 @@ public final class Cli {
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            Object mixin = c.getMixins().get("debug");
-            boolean debug = mixin instanceof DebugMixin d && d.debug;
+            boolean debug = parsed.hasMatchedOption("--debug");
             String message = ex instanceof ToolException ? ex.getMessage() : "internal error: " + ex
                     + (debug ? "" : " (run with --debug for the stack trace)");
             c.getErr().println(c.getCommandName() + ": " + message);
@@ -124,7 +127,7 @@ public final class Cli {
      * Runs {@code tool} with {@code args} and returns its exit status (see {@link ExitCodes}); never exits.
      */
     public static int run(String tool, Streams streams, String... args) {
-        if (!TOOLS.containsKey(tool)) {
+        if (!TOOLS.contains(tool)) {
             PrintStream err = new PrintStream(streams.err(), true, StandardCharsets.UTF_8);
             err.println("austin: unknown tool '" + tool + "'; tools: " + String.join(", ", tools()));
             return ExitCodes.USAGE;

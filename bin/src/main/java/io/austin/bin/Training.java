@@ -68,7 +68,13 @@ final class Training {
             if (python == null) {
                 loadClasses(); // the sampler's classes at least, without their lambdas and method handles
             } else {
-                Cli.run("austin", quiet(new byte[0]), "-i", "1ms", "-x", "2", python, "-S", "-c", PROGRAM);
+                Path file = Files.createTempFile("austin-training", ".austin"); // the -o path's classes too
+                try {
+                    Cli.run("austin", quiet(new byte[0]), "-i", "1ms", "-x", "2", "-o", file.toString(), python, "-S",
+                            "-c", PROGRAM);
+                } finally {
+                    Files.deleteIfExists(file);
+                }
                 Cli.run("austin", quiet(new byte[0]), "-b", "-f", "-i", "1ms", "-x", "2", python, "-S", "-c",
                         PROGRAM);
                 Cli.run("austin4", quiet(new byte[0]), "-P", "-i", "1ms", "-x", "1", python, "-S", "-c", PROGRAM);

@@ -4,7 +4,6 @@ import io.austin.sampler.SamplerException;
 import io.austin.sampler.internal.linux.ProcTasks;
 import io.austin.sampler.internal.linux.ProcessVmMemory;
 import io.austin.sampler.internal.python.RuntimeLocator;
-import io.austin.sampler.internal.python.Layouts;
 import io.austin.sampler.internal.python.InterpreterWalker;
 
 /**
@@ -38,9 +37,9 @@ public final class Warmup {
     private static void warm() {
         int self = (int) ProcessHandle.current().pid();
         try {
-            Layouts.versions();
             try (RemoteMemory m = ProcessVmMemory.open(self)) {
-                // The walker's classes and buffers, run once over memory that has no Python in it.
+                // The walker's classes and buffers, run once over memory that has no Python in it (and the layout
+                // table, with one version's layout: the target's is read when it is met).
                 InterpreterWalker.create(m, 3, 12, 0x1000, 0, self).walk();
             }
             try {

@@ -33,7 +33,6 @@ public final class Syslog {
 
     private static final int LOCAL1 = 17;
     private static final long RETRY_NANOS = 1_000_000_000L;
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT);
 
     private final String ident;
     private final int pid = (int) ProcessHandle.current().pid();
@@ -51,9 +50,6 @@ public final class Syslog {
      * Sends one message to the log socket at {@code socket} (normally {@code /dev/log}); true if it was sent.
      */
     public synchronized boolean send(Level level, String message, String socket) {
-        if (!LibC.available()) {
-            return false;
-        }
         if (!socket.equals(path)) {
             close();
             path = socket;
@@ -62,7 +58,7 @@ public final class Syslog {
         if (fd < 0 && !connect()) {
             return false;
         }
-        byte[] bytes = ("<" + (LOCAL1 * 8 + level.code) + ">" + STAMP.format(LocalDateTime.now()) + " " + ident
+        byte[] bytes = ("<" + (LOCAL1 * 8 + level.code) + ">" + Stamp.FORMAT.format(LocalDateTime.now()) + " " + ident
                 + "[" + pid + "]: " + message).getBytes(StandardCharsets.UTF_8);
         long n = LibC.send(fd, bytes, bytes.length, LibC.MSG_DONTWAIT | LibC.MSG_NOSIGNAL);
         if (n < 0) {
@@ -82,8 +78,8 @@ public final class Syslog {
         }
         attempted = true;
         lastAttempt = now;
-        if (!Files.exists(Path.of(path))) {
-            return false; // nobody listens: no socket is even opened
+        if (!Files.exists(Path.of(path)) || !LibC.available()) {
+            return false; // nobody listens: no socket is even opened, the native binding not even loaded
         }
         int s = LibC.socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_NONBLOCK, 0);
         if (s < 0) {
@@ -105,6 +101,11 @@ public final class Syslog {
         }
         fd = s;
         return true;
+    }
+
+    /** The time stamp's format, made on the first message sent: where nobody listens, never (start-up). */
+    private static final class Stamp {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT);
     }
 
     /** Closes the socket, if open. */

@@ -36,41 +36,46 @@ public final class DebugOffsets {
     private record Field(String name, ToIntFunction<Layout> get, ObjIntConsumer<Layout> set) {
     }
 
-    /** Block fields the walker uses, and where they go in a layout. */
-    private static final List<Field> FIELDS = List.of(
-            new Field("runtime_state.finalizing", l -> l.rtFinalizing, (l, v) -> l.rtFinalizing = v),
-            new Field("runtime_state.interpreters_head", l -> l.rtInterpretersHead,
-                    (l, v) -> l.rtInterpretersHead = v),
-            new Field("interpreter_state.id", l -> l.isId, (l, v) -> l.isId = v),
-            new Field("interpreter_state.next", l -> l.isNext, (l, v) -> l.isNext = v),
-            new Field("interpreter_state.threads_head", l -> l.isThreadsHead, (l, v) -> l.isThreadsHead = v),
-            new Field("interpreter_state.ceval_gil", l -> l.isCevalGil, (l, v) -> l.isCevalGil = v),
-            new Field("thread_state.size", l -> l.tsSize, (l, v) -> l.tsSize = v),
-            new Field("thread_state.next", l -> l.tsNext, (l, v) -> l.tsNext = v),
-            new Field("thread_state.interp", l -> l.tsInterp, (l, v) -> l.tsInterp = v),
-            new Field("thread_state.current_frame", l -> l.tsFrame, (l, v) -> l.tsFrame = v),
-            new Field("thread_state.thread_id", l -> l.tsThreadId, (l, v) -> l.tsThreadId = v),
-            new Field("thread_state.native_thread_id", l -> l.tsNativeThreadId, (l, v) -> l.tsNativeThreadId = v),
-            new Field("thread_state.datastack_chunk", l -> l.tsDatastackChunk, (l, v) -> l.tsDatastackChunk = v),
-            new Field("thread_state.status", l -> l.tsStatus, (l, v) -> l.tsStatus = v),
-            new Field("interpreter_frame.size", l -> l.frSize, (l, v) -> l.frSize = v),
-            new Field("interpreter_frame.previous", l -> l.frPrevious, (l, v) -> l.frPrevious = v),
-            new Field("interpreter_frame.executable", l -> l.frExecutable, (l, v) -> l.frExecutable = v),
-            new Field("interpreter_frame.instr_ptr", l -> l.frLasti, (l, v) -> l.frLasti = v),
-            new Field("interpreter_frame.owner", l -> l.frOwner, (l, v) -> l.frOwner = v),
-            new Field("code_object.size", l -> l.coSize, (l, v) -> l.coSize = v),
-            new Field("code_object.filename", l -> l.coFilename, (l, v) -> l.coFilename = v),
-            new Field("code_object.qualname", l -> l.coScope, (l, v) -> l.coScope = v),
-            new Field("code_object.linetable", l -> l.coLinetable, (l, v) -> l.coLinetable = v),
-            new Field("code_object.firstlineno", l -> l.coFirstLineno, (l, v) -> l.coFirstLineno = v),
-            new Field("code_object.co_code_adaptive", l -> l.coCodeAdaptive, (l, v) -> l.coCodeAdaptive = v),
-            new Field("pyobject.ob_type", l -> l.obType, (l, v) -> l.obType = v),
-            new Field("type_object.tp_name", l -> l.tpName, (l, v) -> l.tpName = v),
-            new Field("bytes_object.ob_size", l -> l.bytesSize, (l, v) -> l.bytesSize = v),
-            new Field("bytes_object.ob_sval", l -> l.bytesData, (l, v) -> l.bytesData = v),
-            new Field("unicode_object.state", l -> l.uState, (l, v) -> l.uState = v),
-            new Field("unicode_object.length", l -> l.uLength, (l, v) -> l.uLength = v),
-            new Field("unicode_object.asciiobject_size", l -> l.uAsciiSize, (l, v) -> l.uAsciiSize = v));
+    /**
+     * Block fields the walker uses, and where they go in a layout; made when a block is first decoded (3.13 and
+     * later), not when the class is first used: its sixty-odd lambdas cost a start-up about 10 ms.
+     */
+    private static final class Fields {
+        static final List<Field> ALL = List.of(
+                new Field("runtime_state.finalizing", l -> l.rtFinalizing, (l, v) -> l.rtFinalizing = v),
+                new Field("runtime_state.interpreters_head", l -> l.rtInterpretersHead,
+                        (l, v) -> l.rtInterpretersHead = v),
+                new Field("interpreter_state.id", l -> l.isId, (l, v) -> l.isId = v),
+                new Field("interpreter_state.next", l -> l.isNext, (l, v) -> l.isNext = v),
+                new Field("interpreter_state.threads_head", l -> l.isThreadsHead, (l, v) -> l.isThreadsHead = v),
+                new Field("interpreter_state.ceval_gil", l -> l.isCevalGil, (l, v) -> l.isCevalGil = v),
+                new Field("thread_state.size", l -> l.tsSize, (l, v) -> l.tsSize = v),
+                new Field("thread_state.next", l -> l.tsNext, (l, v) -> l.tsNext = v),
+                new Field("thread_state.interp", l -> l.tsInterp, (l, v) -> l.tsInterp = v),
+                new Field("thread_state.current_frame", l -> l.tsFrame, (l, v) -> l.tsFrame = v),
+                new Field("thread_state.thread_id", l -> l.tsThreadId, (l, v) -> l.tsThreadId = v),
+                new Field("thread_state.native_thread_id", l -> l.tsNativeThreadId, (l, v) -> l.tsNativeThreadId = v),
+                new Field("thread_state.datastack_chunk", l -> l.tsDatastackChunk, (l, v) -> l.tsDatastackChunk = v),
+                new Field("thread_state.status", l -> l.tsStatus, (l, v) -> l.tsStatus = v),
+                new Field("interpreter_frame.size", l -> l.frSize, (l, v) -> l.frSize = v),
+                new Field("interpreter_frame.previous", l -> l.frPrevious, (l, v) -> l.frPrevious = v),
+                new Field("interpreter_frame.executable", l -> l.frExecutable, (l, v) -> l.frExecutable = v),
+                new Field("interpreter_frame.instr_ptr", l -> l.frLasti, (l, v) -> l.frLasti = v),
+                new Field("interpreter_frame.owner", l -> l.frOwner, (l, v) -> l.frOwner = v),
+                new Field("code_object.size", l -> l.coSize, (l, v) -> l.coSize = v),
+                new Field("code_object.filename", l -> l.coFilename, (l, v) -> l.coFilename = v),
+                new Field("code_object.qualname", l -> l.coScope, (l, v) -> l.coScope = v),
+                new Field("code_object.linetable", l -> l.coLinetable, (l, v) -> l.coLinetable = v),
+                new Field("code_object.firstlineno", l -> l.coFirstLineno, (l, v) -> l.coFirstLineno = v),
+                new Field("code_object.co_code_adaptive", l -> l.coCodeAdaptive, (l, v) -> l.coCodeAdaptive = v),
+                new Field("pyobject.ob_type", l -> l.obType, (l, v) -> l.obType = v),
+                new Field("type_object.tp_name", l -> l.tpName, (l, v) -> l.tpName = v),
+                new Field("bytes_object.ob_size", l -> l.bytesSize, (l, v) -> l.bytesSize = v),
+                new Field("bytes_object.ob_sval", l -> l.bytesData, (l, v) -> l.bytesData = v),
+                new Field("unicode_object.state", l -> l.uState, (l, v) -> l.uState = v),
+                new Field("unicode_object.length", l -> l.uLength, (l, v) -> l.uLength = v),
+                new Field("unicode_object.asciiobject_size", l -> l.uAsciiSize, (l, v) -> l.uAsciiSize = v));
+    }
 
     private DebugOffsets() {
     }
@@ -131,7 +136,7 @@ public final class DebugOffsets {
         Layout l = table.copy();
         l.fromDebugBlock = true;
         List<LayoutDifference> diffs = new ArrayList<>();
-        for (Field f : FIELDS) {
+        for (Field f : Fields.ALL) {
             Node p = pos.get(f.name());
             if (p == null) {
                 continue;

@@ -1,17 +1,16 @@
 package io.austin.sampler.internal.python;
 
 import io.austin.sampler.internal.python.OffsetTable.Node;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The built-in per-version layouts, loaded once from the bundled table ({@code offsets.json}, shipped flattened:
- * see {@link OffsetTable}).
+ * The built-in per-version layouts, from the bundled table ({@code offsets.json}, shipped flattened: see {@link
+ * OffsetTable}), each read when a target of its version is first met: a run needs one, and reading all seven took a
+ * start-up tens of milliseconds before the target could be spawned.
  */
 public final class Layouts {
-    private static final Map<String, Layout> TABLE = load();
+    private static final Map<String, Layout> READ = new ConcurrentHashMap<>();
 
     private Layouts() {
     }
@@ -22,16 +21,16 @@ public final class Layouts {
      * @throws UnsupportedPythonException when the version is not in the table (3.8–3.14 are)
      */
     public static Layout forVersion(int major, int minor) {
-        Layout l = TABLE.get(major + "." + minor);
+        String version = major + "." + minor;
+        Layout l = READ.get(version);
         if (l == null) {
-            throw new UnsupportedPythonException("no layout for Python " + major + "." + minor);
+            Node v = Holder.ROOT.path("versions").get(version);
+            if (v == null) {
+                throw new UnsupportedPythonException("no layout for Python " + version);
+            }
+            l = READ.computeIfAbsent(version, k -> parse(k, v));
         }
         return l;
-    }
-
-    /** The versions in the table, e.g. {@code "3.8"}. */
-    public static Set<String> versions() {
-        return TABLE.keySet();
     }
 
     /** The raw {@code debug_offsets} table of a version: field name to byte position in the block. */
@@ -46,15 +45,6 @@ public final class Layouts {
 
     private static final class Holder {
         static final Node ROOT = OffsetTable.load().root();
-    }
-
-    private static Map<String, Layout> load() {
-        Node versions = Holder.ROOT.path("versions");
-        Map<String, Layout> out = new LinkedHashMap<>();
-        for (String version : versions.fieldNames()) {
-            out.put(version, parse(version, versions.path(version)));
-        }
-        return Collections.unmodifiableMap(out);
     }
 
     private static int num(Node group, String field) {

@@ -6,9 +6,12 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The layout table as the sampler ships it: {@code offsets.json} flattened into a properties file, one line per
@@ -21,26 +24,35 @@ final class OffsetTable {
     static final String RESOURCE = "offsets.properties";
 
     private final Map<String, String> values;
-    private final Map<String, List<String>> children;
+    /** Each group's children, in no order. */
+    private final Map<String, Set<String>> children;
+    /** Each group's children in order, made when first asked for (a run asks for a handful of the 200 groups). */
+    private final Map<String, List<String>> ordered = new ConcurrentHashMap<>();
 
     OffsetTable(Map<String, String> values) {
         this.values = values;
-        Map<String, java.util.LinkedHashSet<String>> kids = new HashMap<>();
+        Map<String, Set<String>> kids = new HashMap<>();
         for (String path : values.keySet()) {
             String[] names = path.split("/");
             String parent = "";
             for (String name : names) {
-                kids.computeIfAbsent(parent, k -> new java.util.LinkedHashSet<>()).add(name);
+                kids.computeIfAbsent(parent, k -> new HashSet<>()).add(name);
                 parent = parent.isEmpty() ? name : parent + "/" + name;
             }
         }
-        Map<String, List<String>> sorted = new HashMap<>();
-        for (Map.Entry<String, java.util.LinkedHashSet<String>> e : kids.entrySet()) {
-            List<String> list = new ArrayList<>(e.getValue());
-            list.sort(OffsetTable::compareNames);
-            sorted.put(e.getKey(), list);
+        this.children = kids;
+    }
+
+    private List<String> ordered(String path) {
+        Set<String> names = children.get(path);
+        if (names == null) {
+            return List.of();
         }
-        this.children = sorted;
+        return ordered.computeIfAbsent(path, p -> {
+            List<String> list = new ArrayList<>(names);
+            list.sort(OffsetTable::compareNames);
+            return Collections.unmodifiableList(list);
+        });
     }
 
     /** Array indices in number order, version names ("3.8", "3.10") by their numbers, other names as text. */
@@ -48,14 +60,26 @@ final class OffsetTable {
         String[] x = a.split("\\.");
         String[] y = b.split("\\.");
         for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            boolean nx = x[i].chars().allMatch(Character::isDigit) && !x[i].isEmpty();
-            boolean ny = y[i].chars().allMatch(Character::isDigit) && !y[i].isEmpty();
+            boolean nx = digits(x[i]);
+            boolean ny = digits(y[i]);
             int c = nx && ny ? Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i])) : x[i].compareTo(y[i]);
             if (c != 0) {
                 return c;
             }
         }
         return Integer.compare(x.length, y.length);
+    }
+
+    private static boolean digits(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The table bundled with the sampler. */
@@ -139,7 +163,7 @@ final class OffsetTable {
 
         /** The names of the children, in order (array indices by number). */
         List<String> fieldNames() {
-            return Collections.unmodifiableList(children.getOrDefault(path, List.of()));
+            return ordered(path);
         }
 
         /** The children, in order. */
