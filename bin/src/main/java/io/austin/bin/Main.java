@@ -50,7 +50,7 @@ public final class Main {
     static int run(String[] args, Cli.Streams streams) {
         String tool = System.getProperty("austin.tool", "");
         if (Training.TOOL.equals(tool)) {
-            return Training.run();
+            return Training.run(System.getProperty("austin.train", ""));
         }
         String[] rest = args;
         if (tool.isEmpty()) {

@@ -15,20 +15,28 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * The training run of the class-data archive (hidden tool {@code train}, which the launcher runs with the JVM
- * option that writes the archive at exit): it does once what the tools do, so that the classes, lambdas and method
- * handles they need are in the archive, parsed and verified, for every later start.
+ * The training run of a class-data archive (hidden tool {@code train}, which the launcher runs with the JVM option
+ * that records what it loads): it does once what the tools of one group do, so that the classes, lambdas and method
+ * handles they need are in the group's archive, parsed and verified, for every later start. The launcher keeps one
+ * archive for the sampler ({@code austin}, {@code austin4}, {@code austin-top}) and one for the converters: a start
+ * maps its whole archive (the kernel maps the archive's pages around every page touched), so the converters'
+ * Jackson and protobuf in the sampler's archive cost every sampling run 4 MiB of resident memory.
  *
- * <p>It converts a small recorded profile with every converter from MOJO and from text, prints {@code austin}'s
- * help and version, and samples a short Python run when a {@code python3} is on the {@code PATH} (text, then MOJO
- * in full mode); without one it loads, without initialising, the sampler's and JNA's classes instead. (Loading every
- * class of every library would make the archive larger and each start touch more of it: measured, slower.)
- * Everything goes to a null stream; failures are
- * ignored, since a partial archive is still an archive. A watchdog ends the run after {@link #LIMIT_MS}.
+ * <p>{@link #SAMPLER}: prints {@code austin}'s and {@code austin4}'s help and version, and samples a short Python
+ * run when a {@code python3} is on the {@code PATH} (text to a file, MOJO in full mode, Austin 4's MOJO in pipe
+ * mode); without one it loads, without initialising, the sampler's and JNA's classes instead. (Loading every class
+ * of every library would make the archive larger and each start touch more of it: measured, slower.) {@link
+ * #CONVERTERS}: converts a small recorded profile with every converter from MOJO and from text. Everything goes to
+ * a null stream; failures are ignored, since a partial archive is still an archive. A watchdog ends the run after
+ * {@link #LIMIT_MS}.
  */
 final class Training {
     /** The hidden tool's name, as the launcher passes it in {@code austin.tool}. */
     static final String TOOL = "train";
+    /** The sampler's group, as the launcher names it in {@code austin.train}. */
+    static final String SAMPLER = "sampler";
+    /** The converters' group. */
+    static final String CONVERTERS = "convert";
     static final long LIMIT_MS = 20_000;
     private static final String[] PACKAGES = {"io/austin/sampler/", "com/sun/jna/"};
     private static final String PROGRAM = "import time\n"
@@ -39,7 +47,8 @@ final class Training {
     private Training() {
     }
 
-    static int run() {
+    /** Trains {@code group} ({@link #SAMPLER} or {@link #CONVERTERS}; anything else: both). */
+    static int run(String group) {
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(LIMIT_MS);
@@ -52,38 +61,50 @@ final class Training {
         watchdog.start();
         try {
             exportNativeDispatch();
-            byte[] mojo = resource("training.mojo");
-            ByteArrayOutputStream text = new ByteArrayOutputStream();
-            Cli.run("mojo2austin", new Cli.Streams(new ByteArrayInputStream(mojo), text, nul()), "-", "-");
-            for (byte[] input : new byte[][] {mojo, text.toByteArray()}) {
-                for (String tool : new String[] {"mojo2austin", "austin2speedscope", "austin2pprof", "austin2html"}) {
-                    Cli.run(tool, quiet(input), "-", "-");
-                }
+            if (!SAMPLER.equals(group)) {
+                converters();
             }
-            Cli.run("mojo2austin", quiet(mojo), "--compat", "-", "-");
-            Cli.run("austin", quiet(new byte[0]), "--help");
-            Cli.run("austin", quiet(new byte[0]), "-V");
-            Cli.run("austin4", quiet(new byte[0]), "--help");
-            String python = onPath("python3");
-            if (python == null) {
-                loadClasses(); // the sampler's classes at least, without their lambdas and method handles
-            } else {
-                Path file = Files.createTempFile("austin-training", ".austin"); // the -o path's classes too
-                try {
-                    Cli.run("austin", quiet(new byte[0]), "-i", "1ms", "-x", "2", "-o", file.toString(), python, "-S",
-                            "-c", PROGRAM);
-                } finally {
-                    Files.deleteIfExists(file);
-                }
-                Cli.run("austin", quiet(new byte[0]), "-b", "-f", "-i", "1ms", "-x", "2", python, "-S", "-c",
-                        PROGRAM);
-                Cli.run("austin4", quiet(new byte[0]), "-P", "-i", "1ms", "-x", "1", python, "-S", "-c", PROGRAM);
+            if (!CONVERTERS.equals(group)) {
+                sampler();
             }
         } catch (IOException | RuntimeException | LinkageError ignored) {
             // a partial archive is still an archive
         }
         watchdog.interrupt();
         return ExitCodes.OK;
+    }
+
+    private static void converters() throws IOException {
+        byte[] mojo = resource("training.mojo");
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        Cli.run("mojo2austin", new Cli.Streams(new ByteArrayInputStream(mojo), text, nul()), "-", "-");
+        for (byte[] input : new byte[][] {mojo, text.toByteArray()}) {
+            for (String tool : new String[] {"mojo2austin", "austin2speedscope", "austin2pprof", "austin2html"}) {
+                Cli.run(tool, quiet(input), "-", "-");
+            }
+        }
+        Cli.run("mojo2austin", quiet(mojo), "--compat", "-", "-");
+    }
+
+    private static void sampler() throws IOException {
+        Cli.run("austin", quiet(new byte[0]), "--help");
+        Cli.run("austin", quiet(new byte[0]), "-V");
+        Cli.run("austin4", quiet(new byte[0]), "--help");
+        String python = onPath("python3");
+        if (python == null) {
+            loadClasses(); // the sampler's classes at least, without their lambdas and method handles
+        } else {
+            Path file = Files.createTempFile("austin-training", ".austin"); // the -o path's classes too
+            try {
+                Cli.run("austin", quiet(new byte[0]), "-i", "1ms", "-x", "2", "-o", file.toString(), python, "-S",
+                        "-c", PROGRAM);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+            Cli.run("austin", quiet(new byte[0]), "-b", "-f", "-i", "1ms", "-x", "2", python, "-S", "-c",
+                    PROGRAM);
+            Cli.run("austin4", quiet(new byte[0]), "-P", "-i", "1ms", "-x", "1", python, "-S", "-c", PROGRAM);
+        }
     }
 
     /**

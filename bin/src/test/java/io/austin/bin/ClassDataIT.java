@@ -89,9 +89,27 @@ class ClassDataIT {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches("austin-[0-9]+-[0-9]+-[0-9]+-[0-9]+\\.(jsa|aot)"))
+            return s.filter(p -> p.getFileName().toString()
+                    .matches("austin-[0-9]+-[0-9]+-[0-9]+-[0-9]+-(sampler|convert)\\.(jsa|aot)"))
                     .sorted().toList();
         }
+    }
+
+    /** The JVM's listing of an archive's classes (checked against the jar, with the launcher's options). */
+    private String archived(Path archive) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-XX:+UseSerialGC", "-Xmx200m", "-Xss1m", "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 23) {
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        command.addAll(List.of((AOT ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive,
+                "-XX:+PrintSharedArchiveAndExit", "-cp", install.resolve("target/austin.jar").toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String listing = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(listing.contains("archive is valid"), listing.substring(Math.max(0, listing.length() - 2000)));
+        return listing;
     }
 
     /** Whether the run that wrote this class-loading log took the tool's classes from an archive. */
@@ -115,12 +133,13 @@ class ClassDataIT {
     }
 
     /**
-     * austin adds JVM options of its own to the tools' common ones; the archive must still be accepted. (On JDK 25 a
-     * module option that differs from the training run's makes the JVM refuse the whole cache, silently since the
-     * launcher quiets the archive's log.)
+     * The sampler has an archive of its own, without the converters' libraries (a start has its whole archive
+     * resident), made by its first start. austin adds JVM options of its own to the tools' common ones; the archive
+     * must still be accepted. (On JDK 25 a module option that differs from the training run's makes the JVM refuse
+     * the whole cache, silently since the launcher quiets the archive's log.)
      */
     @Test
-    void austinMapsTheSameArchive() throws Exception {
+    void austinMakesAndMapsTheSamplersOwnArchive() throws Exception {
         convert(tmp.resolve("a.austin"), Map.of());
         Path log = tmp.resolve("austin-classes.log");
         ProcessBuilder pb = new ProcessBuilder(install.resolve("austin").toString(), "-V");
@@ -135,8 +154,19 @@ class ClassDataIT {
         assertTrue(out.startsWith("austin "), out);
         assertEquals("", err);
         assertTrue(mapped(log), "austin's classes come from the archive");
+        List<Path> made = archives(install.resolve("target"));
+        assertEquals(2, made.size(), made.toString());
+        Path samplerArchive = made.stream().filter(a -> a.toString().contains("-sampler.")).findFirst().orElseThrow();
+        String sampler = archived(samplerArchive);
+        String converters = archived(made.stream().filter(a -> a.toString().contains("-convert.")).findFirst()
+                .orElseThrow());
+        assertTrue(sampler.contains("io.austin.sampler.internal.SamplingRun"), "the sampler's classes");
+        assertFalse(sampler.contains("com.fasterxml.jackson") || sampler.contains("com.google.protobuf"),
+                "none of the converters' libraries in the sampler's archive");
+        assertTrue(converters.contains("com.fasterxml.jackson.core"), "the converters' classes");
+        assertFalse(converters.contains("io.austin.sampler.internal.SamplingRun"), "and not the sampler's");
         // JNA's native part was unpacked once beside the archive, and a run loads it from there.
-        Path jna = Path.of(archives(install.resolve("target")).get(0) + ".jna");
+        Path jna = Path.of(samplerArchive + ".jna");
         assertTrue(Files.isRegularFile(jna.resolve("libjnidispatch.so")), jna.toString());
         Path target = Files.writeString(tmp.resolve("t.py"), "import time\ntime.sleep(1.5)\n");
         Path maps = tmp.resolve("maps.txt");
