@@ -24,31 +24,27 @@ final class OffsetTable {
     static final String RESOURCE = "offsets.properties";
 
     private final Map<String, String> values;
-    /** Each group's children, in no order. */
-    private final Map<String, Set<String>> children;
-    /** Each group's children in order, made when first asked for (a run asks for a handful of the 200 groups). */
-    private final Map<String, List<String>> ordered = new ConcurrentHashMap<>();
+    /**
+     * Each group's children in order, found when first asked for: a run reads one version's layout, a few dozen of
+     * the table's 200 groups, and indexing them all cost the sampler's start-up about 8 ms.
+     */
+    private final Map<String, List<String>> children = new ConcurrentHashMap<>();
 
     OffsetTable(Map<String, String> values) {
         this.values = values;
-        Map<String, Set<String>> kids = new HashMap<>();
-        for (String path : values.keySet()) {
-            String[] names = path.split("/");
-            String parent = "";
-            for (String name : names) {
-                kids.computeIfAbsent(parent, k -> new HashSet<>()).add(name);
-                parent = parent.isEmpty() ? name : parent + "/" + name;
-            }
-        }
-        this.children = kids;
     }
 
-    private List<String> ordered(String path) {
-        Set<String> names = children.get(path);
-        if (names == null) {
-            return List.of();
-        }
-        return ordered.computeIfAbsent(path, p -> {
+    /** The names under {@code path} (empty for a value or a missing path), in order. */
+    private List<String> children(String path) {
+        return children.computeIfAbsent(path, p -> {
+            String prefix = p.isEmpty() ? "" : p + "/";
+            Set<String> names = new HashSet<>();
+            for (String key : values.keySet()) {
+                if (key.startsWith(prefix)) {
+                    int end = key.indexOf('/', prefix.length());
+                    names.add(end < 0 ? key.substring(prefix.length()) : key.substring(prefix.length(), end));
+                }
+            }
             List<String> list = new ArrayList<>(names);
             list.sort(OffsetTable::compareNames);
             return Collections.unmodifiableList(list);
@@ -130,7 +126,7 @@ final class OffsetTable {
         /** Whether the child {@code name} is present (a value or a group). */
         boolean has(String name) {
             String c = child(name);
-            return values.containsKey(c) || children.containsKey(c);
+            return values.containsKey(c) || !children(c).isEmpty();
         }
 
         /** Whether this is a value that reads as an integer. */
@@ -163,7 +159,7 @@ final class OffsetTable {
 
         /** The names of the children, in order (array indices by number). */
         List<String> fieldNames() {
-            return ordered(path);
+            return children(path);
         }
 
         /** The children, in order. */
