@@ -142,7 +142,11 @@ public final class AgentCommand implements Callable<Integer> {
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true); // a retried window is never stored twice
         c.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000); // the producer retries through a broker restart
+        // The producer retries through a short outage; a send it cannot finish in 20 s fails, and its window goes back
+        // to the buffer to be resent. Shorter than --drain's default 30 s: a broker that lost records in an unclean
+        // restart answers OUT_OF_ORDER_SEQUENCE_NUMBER to the producer's retries until this time-out (seen in FleetIT:
+        // with 120 s the agent ended with a window unsent); after it the producer resends with a new epoch.
+        c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
         c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000); // the sender thread only: sampling never blocks
         c.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);

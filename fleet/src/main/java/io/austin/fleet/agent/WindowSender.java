@@ -22,9 +22,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * for Kafka. When the buffer is full the oldest window is dropped and counted. A window leaves the buffer only
  * when the broker has acknowledged it; a failed send (broker unreachable past the producer's delivery time-out)
  * puts it back at the front and is retried after a pause: windows are resent once the broker is back. The producer
- * is idempotent, so a resend never duplicates a window the broker already has. A window that carries OTLP profiles
- * is two records, its pprof on the windows topic and its OTLP request on the OTLP topic: it counts as acknowledged
- * when both are, and a resend sends only the record not yet acknowledged.
+ * is idempotent, so its own retries never store a record twice; a window resent after a failed send is stored twice
+ * only when the broker kept a record whose acknowledgement it never sent (at least once). A window that carries OTLP
+ * profiles is two records, its pprof on the windows topic and its OTLP request on the OTLP topic: it counts as
+ * acknowledged when both are, and a resend sends only the records not yet acknowledged, either of them.
  */
 final class WindowSender implements AutoCloseable {
     /** Acknowledged windows, samples and bytes, and dropped windows and samples, per service. */
@@ -37,8 +38,9 @@ final class WindowSender implements AutoCloseable {
     private final String topic;
     private final String otlpTopic;
     private final int capacity;
-    /** Windows whose pprof record is acknowledged but whose OTLP record is not (identity). */
+    /** Windows with one of their two records acknowledged and the other not yet (identity): each is sent once. */
     private final Set<Window> pprofAcked = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Window> otlpAcked = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final Deque<Window> buffer = new ArrayDeque<>();
     private final Map<String, long[]> acked = new TreeMap<>();
     private final Map<String, long[]> dropped = new TreeMap<>();
@@ -67,7 +69,8 @@ final class WindowSender implements AutoCloseable {
         synchronized (buffer) {
             if (buffer.size() >= capacity) {
                 Window old = buffer.pollFirst();
-                pprofAcked.remove(old); // its pprof record may be in; the window counts as dropped all the same
+                pprofAcked.remove(old); // one of its records may be in; the window counts as dropped all the same
+                otlpAcked.remove(old);
                 long[] d = dropped.computeIfAbsent(old.service(), s -> new long[2]);
                 d[0]++;
                 d[1] += old.samples();
@@ -113,23 +116,28 @@ final class WindowSender implements AutoCloseable {
             List<Future<RecordMetadata>> sentOtlp = new ArrayList<>();
             for (Window w : batch) {
                 boolean pprofDone;
+                boolean otlpDone;
                 synchronized (buffer) {
                     pprofDone = pprofAcked.contains(w);
+                    otlpDone = otlpAcked.contains(w) || otlpTopic == null || w.otlp() == null;
                 }
                 sent.add(pprofDone ? null : producer.send(record(topic, w, w.pprof())));
-                sentOtlp.add(otlpTopic == null || w.otlp() == null ? null
-                        : producer.send(record(otlpTopic, w, w.otlp())));
+                sentOtlp.add(otlpDone ? null : producer.send(record(otlpTopic, w, w.otlp())));
             }
             List<Window> failed = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
                 try {
                     boolean pprofOk = acknowledged(sent.get(i));
-                    if (pprofOk && sent.get(i) != null) {
-                        synchronized (buffer) {
+                    boolean otlpOk = acknowledged(sentOtlp.get(i));
+                    synchronized (buffer) {
+                        if (pprofOk && sent.get(i) != null) {
                             pprofAcked.add(batch.get(i));
                         }
+                        if (otlpOk && sentOtlp.get(i) != null) {
+                            otlpAcked.add(batch.get(i));
+                        }
                     }
-                    if (!acknowledged(sentOtlp.get(i)) || !pprofOk) {
+                    if (!pprofOk || !otlpOk) {
                         failed.add(batch.get(i));
                     }
                 } catch (InterruptedException e) {
@@ -141,6 +149,7 @@ final class WindowSender implements AutoCloseable {
                 for (Window w : batch) {
                     if (!failed.contains(w)) {
                         pprofAcked.remove(w);
+                        otlpAcked.remove(w);
                         long[] a = acked.computeIfAbsent(w.service(), s -> new long[3]);
                         a[0]++;
                         a[1] += w.samples();
