@@ -71,7 +71,12 @@ class SamplerIT {
         return Pythons.each(py -> {
             AtomicReference<Sampler.Run> run = new AtomicReference<>();
             String script = Pythons.target(SHARES).toString();
-            List<ProfileEvent> events = spawn(py, options(), run, script, "2");
+            java.nio.file.Path truth = java.nio.file.Files.createTempFile("shares", ".txt");
+            List<ProfileEvent> events = spawn(py, options(), run, script, "2", truth.toString());
+            String[] spent = java.nio.file.Files.readString(truth).strip().split(" ");
+            java.nio.file.Files.delete(truth);
+            double trueShare = Double.parseDouble(spent[0]) / (Double.parseDouble(spent[0])
+                    + Double.parseDouble(spent[1]));
             long pid = run.get().pid();
             assertEquals(new Metadata("austin", "3.7.0"), events.get(0));
             assertEquals(new Metadata("interval", "1000"), events.get(1));
@@ -102,8 +107,16 @@ class SamplerIT {
             long cold = main.stream().filter(s -> has(s, "cold")).count();
             assertTrue(exact > hot * 0.98, "exact stacks " + exact + " of " + hot + " hot samples; e.g. "
                     + main.stream().filter(s -> has(s, "ünïcode_hot")).findFirst().orElse(null));
-            double share = hot / (double) (hot + cold);
-            assertTrue(Math.abs(share - 0.70) < 0.03, "hot share " + share + " (hot " + hot + ", cold " + cold + ")");
+            // The share of the time, as a profile shows it, against the time the target measured itself: under a
+            // loaded CPU its phases overrun their deadlines and 70/30 drifts (0.663-0.667 seen under CI's load).
+            long hotTime = main.stream().filter(s -> has(s, "ünïcode_hot")).mapToLong(Sample::time).sum();
+            long coldTime = main.stream().filter(s -> has(s, "cold")).mapToLong(Sample::time).sum();
+            double share = hotTime / (double) (hotTime + coldTime);
+            assertTrue(Math.abs(share - trueShare) < 0.03 && Math.abs(trueShare - 0.70) < 0.1, "hot share of the "
+                    + "time " + share + ", the target's own " + trueShare + " (hot " + hot + " samples, " + hotTime
+                    + " us; cold " + cold + " samples, " + coldTime + " us)");
+            System.out.printf("[shares %s] hot share of the sampled time %.4f, of the target's own %.4f%n", py.label(),
+                    share, trueShare);
 
             // The second thread sleeps in background().
             List<Sample> others = all.stream().filter(s -> s.thread().nativeId() != pid).toList();
