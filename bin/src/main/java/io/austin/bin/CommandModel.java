@@ -59,7 +59,7 @@ final class CommandModel {
 
     /** {@code --debug}, as {@link DebugMixin} gives the annotated tools. */
     CommandModel debug() {
-        return flag("Print the stack trace of a failure.", v -> { }, "--debug");
+        return flag(DebugMixin.DESCRIPTION, v -> { }, "--debug");
     }
 
     /** The option that prints the help ({@code -?, --help}). */

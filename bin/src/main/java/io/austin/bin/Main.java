@@ -9,32 +9,27 @@ import java.util.Arrays;
  * scripts set it), or else by the first argument: {@code java -jar austin.jar mojo2austin in.mojo out.austin}.
  */
 public final class Main {
-    private static final String PICOCLI_EXCLUDES = "picocli.converters.excludes";
-
     private Main() {
     }
 
     /** Runs the tool and exits with its status. */
     public static void main(String[] args) {
-        quietJavaLogging();
-        if (System.getProperty(PICOCLI_EXCLUDES) == null) {
-            // picocli registers converters for java.time and java.sql types by looking each class and its parse
-            // method up reflectively (about 12 ms of a start-up, loading 70 classes); no option here takes one.
-            System.setProperty(PICOCLI_EXCLUDES, "java\\.(time|sql)\\..*");
+        // JNA names a java.util.logging logger as it loads, and the JDK then finds, reads and parses its own
+        // logging.properties (about 12 ms of CPU on the sampler's start-up path). The tools log nothing through it,
+        // and a library's console message would only break Austin's streams: no configuration, no handler.
+        if (System.getProperty("java.util.logging.config.file") == null) {
+            byDefault("java.util.logging.config.class", NoLoggingConfiguration.class.getName());
         }
+        // picocli registers converters for java.time and java.sql types by looking each class and its parse method
+        // up reflectively (about 12 ms of a start-up, loading 70 classes); no option here takes one.
+        byDefault("picocli.converters.excludes", "java\\.(time|sql)\\..*");
         System.exit(run(args, Cli.Streams.system()));
     }
 
-    /**
-     * JNA names a {@code java.util.logging} logger as it loads, and the JDK then finds, reads and parses its own
-     * {@code logging.properties} (about 12 ms of CPU on the sampler's start-up path). The tools log nothing through
-     * it, and a library's console message would only break Austin's streams: no configuration, no handler. A user's
-     * own configuration ({@code java.util.logging.config.file} or {@code .class} in {@code AUSTIN_JAVA_OPTS}) wins.
-     */
-    private static void quietJavaLogging() {
-        if (System.getProperty("java.util.logging.config.file") == null
-                && System.getProperty("java.util.logging.config.class") == null) {
-            System.setProperty("java.util.logging.config.class", NoLoggingConfiguration.class.getName());
+    /** Sets a system property unless the user did ({@code AUSTIN_JAVA_OPTS} comes last): theirs wins. */
+    private static void byDefault(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
         }
     }
 

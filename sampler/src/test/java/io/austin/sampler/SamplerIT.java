@@ -20,6 +20,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,10 +73,10 @@ class SamplerIT {
         return Pythons.each(py -> {
             AtomicReference<Sampler.Run> run = new AtomicReference<>();
             String script = Pythons.target(SHARES).toString();
-            java.nio.file.Path truth = java.nio.file.Files.createTempFile("shares", ".txt");
+            Path truth = Files.createTempFile("shares", ".txt");
             List<ProfileEvent> events = spawn(py, options(), run, script, "2", truth.toString());
-            String[] spent = java.nio.file.Files.readString(truth).strip().split(" ");
-            java.nio.file.Files.delete(truth);
+            String[] spent = Files.readString(truth).strip().split(" ");
+            Files.delete(truth);
             double trueShare = Double.parseDouble(spent[0]) / (Double.parseDouble(spent[0])
                     + Double.parseDouble(spent[1]));
             long pid = run.get().pid();
