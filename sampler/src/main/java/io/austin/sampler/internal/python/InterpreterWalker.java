@@ -28,10 +28,17 @@ public final class InterpreterWalker {
     static final int MAX_THREADS = 4096;
     /**
      * How many times a broken frame-object chain (3.8-3.10) is walked again with fresh reads. Measured on a target
-     * that recurses and returns all the time (testdata churn.py, 3.10): invalid samples 1 in 18 without, 1 in 58
-     * with one retry, 1 in 300-400 with three, 1 in 1,700 with eight.
+     * that recurses and returns all the time (testdata churn.py, 3.8, about 75,000 samples in 2 s at 100 us): the
+     * first walk breaks for 1 sample in 18; with eight retries 14-34 samples stayed invalid per run (1 in 2,200-5,400
+     * here, 1 in 881 on a slower CI machine), because a thread that recurses in a tight loop breaks several walks in a
+     * row; with 32, 0-2 per run: 98 % of the broken walks need 1-3 retries, the rest up to about 20.
      */
-    static final int LIVE_RETRIES = 8;
+    static final int LIVE_RETRIES = 32;
+    /**
+     * The frames that retries may read in one pass, over all threads (about a millisecond of reads): on a hostile or
+     * looping chain the retries stop there rather than walking 2,048 frames 32 times per thread.
+     */
+    static final int LIVE_RETRY_FRAMES = 4096;
     /** An instruction offset beyond this is garbage (code objects are far smaller). */
     static final long MAX_ADDRQ = 1 << 24;
 
@@ -51,6 +58,8 @@ public final class InterpreterWalker {
     private final int tsLen;
     private final ByteBuffer rtBuf;
     private final ByteBuffer small = PassReader.buffer(256);
+    /** What is left of this pass's {@link #LIVE_RETRY_FRAMES}. */
+    private int retryFramesLeft;
     private final ByteBuffer tsBuf;
     private final long[] bAddr = new long[8];
     private final int[] bLen = new int[8];
@@ -187,6 +196,7 @@ public final class InterpreterWalker {
         WalkResult r = result;
         r.reset();
         codes.beginPass();
+        retryFramesLeft = LIVE_RETRY_FRAMES;
         try {
             reader.beginPass();
             walkRuntime(r);
@@ -355,11 +365,12 @@ public final class InterpreterWalker {
         }
         long chunk = lay.tsDatastackChunk >= 0 ? b.getLong(lay.tsDatastackChunk) : 0;
         int n = chain.collect(frame, chunk, preloaded, frames);
-        for (int retry = 0; n < 0 && objectChain != null && retry < LIVE_RETRIES
+        for (int retry = 0; n < 0 && objectChain != null && retry < LIVE_RETRIES && retryFramesLeft > 0
                 && reader.read(ts + lay.tsFrame, small, 0, 8); retry++) {
             // 3.8-3.10: frame objects come and go with every call; a chain that broke is walked again, from the
             // thread's current frame, all read now. (3.11+ reads the whole chunk of frames at once.)
             n = objectChain.collectLive(small.getLong(0), frames);
+            retryFramesLeft -= n < 0 ? -n : n + 1;
         }
         boolean bad = n < 0;
         if (bad) {
