@@ -49,7 +49,9 @@ class AggregatorThroughputIT {
                 out)).block();
         byte[] window = out.toByteArray();
         long samplesPerWindow = events.stream().filter(e -> e instanceof io.austin.formats.Sample).count();
-        long base = Instant.now().minus(Duration.ofMinutes(30)).toEpochMilli() / 60_000 * 60_000;
+        // Every window in the past, however many (six a minute per service), so that the query up to now finds all.
+        long minutes = n / (services * 6) + 5;
+        long base = Instant.now().minus(Duration.ofMinutes(minutes)).toEpochMilli() / 60_000 * 60_000;
         try (PostgresServer db = PostgresServer.start(); KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"))) {
             db.createDatabase("austin");
             broker.createTopic("austin.windows", 3);
@@ -73,7 +75,7 @@ class AggregatorThroughputIT {
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             try (ProfileStore store = new ProfileStore(db.jdbcUrl("austin"));
                     Aggregator aggregator = new Aggregator(new Aggregator.Config(broker.bootstrap(), "austin.windows",
-                            "throughput", tmp.resolve("state"), Duration.ofHours(2), Map.of()), store)) {
+                            "throughput", tmp.resolve("state"), Duration.ofMinutes(minutes + 60), Map.of()), store)) {
                 long cpu0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 aggregator.start();

@@ -23,7 +23,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * when the broker has acknowledged it; a failed send (broker unreachable past the producer's delivery time-out)
  * puts it back at the front and is retried after a pause: windows are resent once the broker is back. The producer
  * is idempotent, so its own retries never store a record twice; a window resent after a failed send is stored twice
- * only when the broker kept a record whose acknowledgement it never sent (at least once). A window that carries OTLP
+ * only when the broker kept a record whose acknowledgement it never sent (at least once; the aggregator merges such a
+ * copy once, by the window's identity). A window that carries OTLP
  * profiles is two records, its pprof on the windows topic and its OTLP request on the OTLP topic: it counts as
  * acknowledged when both are, and a resend sends only the records not yet acknowledged, either of them.
  */

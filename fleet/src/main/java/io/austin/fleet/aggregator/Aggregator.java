@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -25,6 +26,7 @@ import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -32,7 +34,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * start; headers: the labels), merges them per service, mode and minute (event time, so late windows of a broker
  * outage still land in their minute, up to the grace period) and writes each minute's aggregate to the store as it
  * changes. Exactly-once processing: a window is merged once even across failures; the store's upsert of the whole
- * aggregate makes a repeated write harmless.
+ * aggregate makes a repeated write harmless. The agents deliver at least once (a window whose acknowledgement was
+ * lost is sent again): a window already merged, the same service, host, process, mode, start, sample count and
+ * bytes, is counted as a duplicate and dropped, for as long as its minute may still change.
  */
 public final class Aggregator implements AutoCloseable {
     /**
@@ -51,6 +55,9 @@ public final class Aggregator implements AutoCloseable {
     private final ProfileStore store;
     private final AtomicLong windows = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    /** The windows seen, by identity, kept as long as their minute is (the grace period and a little). */
+    private static final String SEEN = "seen-windows";
 
     public Aggregator(Config config, ProfileStore store) {
         this.store = store;
@@ -66,28 +73,38 @@ public final class Aggregator implements AutoCloseable {
 
     /** The processing: label, re-key by service and mode, window by minute, merge, write. */
     Topology topology(Config config) {
+        Duration retention = config.grace().plus(Duration.ofMinutes(2));
         StreamsBuilder b = new StreamsBuilder();
+        b.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(SEEN, retention, Duration.ofMillis(1),
+                false), Serdes.String(), Serdes.Long()).withCachingEnabled());
         b.stream(config.topic(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .processValues(Labeller::new)
+                .processValues(() -> new Labeller(duplicates), SEEN)
                 .selectKey((service, w) -> service + '\u0000' + w.mode())
                 .groupByKey(Grouped.with("by-service-mode", Serdes.String(), MinuteSerdes.labelled()))
                 .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), config.grace()))
                 .aggregate(() -> Minute.EMPTY, (key, w, minute) -> merge(w, minute),
                         Materialized.<String, Minute, WindowStore<Bytes, byte[]>>as("minutes")
                                 .withKeySerde(Serdes.String()).withValueSerde(MinuteSerdes.minute())
-                                .withRetention(config.grace().plus(Duration.ofMinutes(2))))
+                                .withRetention(retention))
                 .toStream()
                 .foreach(this::write);
         return b.build();
     }
 
-    /** Carries a record's labels (headers) into its value. */
+    /** Carries a record's labels (headers) into its value; drops a window seen before. */
     private static final class Labeller implements FixedKeyProcessor<String, byte[], Labelled> {
+        private final AtomicLong duplicates;
         private FixedKeyProcessorContext<String, Labelled> context;
+        private WindowStore<String, Long> seen;
+
+        Labeller(AtomicLong duplicates) {
+            this.duplicates = duplicates;
+        }
 
         @Override
         public void init(FixedKeyProcessorContext<String, Labelled> c) {
             context = c;
+            seen = c.getStateStore(SEEN);
         }
 
         @Override
@@ -99,6 +116,15 @@ public final class Aggregator implements AutoCloseable {
             if (r.key() == null || r.value() == null || mode == null) {
                 return; // not a window
             }
+            CRC32 crc = new CRC32();
+            crc.update(r.value());
+            String id = String.join("\u0000", r.key(), String.valueOf(host), String.valueOf(pid), mode,
+                    String.valueOf(samples), Integer.toString(r.value().length), Long.toHexString(crc.getValue()));
+            if (seen.fetch(id, r.timestamp()) != null) {
+                duplicates.incrementAndGet();
+                return;
+            }
+            seen.put(id, 1L, r.timestamp());
             context.forward(r.withValue(new Labelled(host == null ? "" : host, pid == null ? 0 : Integer.parseInt(pid),
                     mode, samples == null ? 0 : Long.parseLong(samples), r.value())));
         }
@@ -135,9 +161,9 @@ public final class Aggregator implements AutoCloseable {
         writes.incrementAndGet();
     }
 
-    /** Windows merged and rows written since the start. */
+    /** Windows merged, rows written and duplicate windows dropped since the start. */
     public long[] counts() {
-        return new long[] {windows.get(), writes.get()};
+        return new long[] {windows.get(), writes.get(), duplicates.get()};
     }
 
     public void start() {

@@ -96,7 +96,8 @@ public final class AggregatorCommand implements Callable<Integer> {
                 }
             }
             long[] c = aggregator.counts();
-            System.err.println("austin-aggregator: " + c[0] + " windows merged, " + c[1] + " rows written");
+            System.err.println("austin-aggregator: " + c[0] + " windows merged, " + c[1] + " rows written, " + c[2]
+                    + " duplicate windows dropped");
         } catch (Exception e) {
             signals.finished(70);
             throw e;
