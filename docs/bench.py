@@ -21,6 +21,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -244,7 +245,56 @@ class Bench:
         run([self.py, "-S", target("workload.py"), result])
         alone = float(open(result).read())
         run([austin, "-i", "100us", "-o", os.devnull, self.py, "-S", target("workload.py"), result])
-        return {"tracee CPU slowdown at 100us": float(open(result).read()) / alone}
+        figures = {"tracee CPU slowdown at 100us": float(open(result).read()) / alone}
+        figures.update(self.paired_slowdown(austin))
+        return figures
+
+    def paired_slowdown(self, austin, seconds=16, half=0.25):
+        """The slowdown in pairs, within one target process: the profiler stays attached, and every `half` seconds it
+        is paused (SIGSTOP) or resumed (SIGCONT), so that the units of work the target times with its thread's CPU
+        clock alternate between sampled and not sampled every quarter of a second, the machine's own drift hitting
+        both alike. Units ending within 30 ms of a switch are left out. Figure: median CPU per unit sampled / not."""
+        result = self.path("paired.txt")
+        t = start_target([self.py, "-S", target("paired_work.py"), result, str(seconds + 3)])
+        profiler = subprocess.Popen([austin, "-i", "100us", "-x", str(seconds + 1), "-o", os.devnull, "-p",
+                                     str(t.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    stdin=subprocess.DEVNULL)
+        spans = []  # (from, to) on the monotonic clock while the profiler ran
+        try:
+            time.sleep(1.0)  # attached and steady
+            end = time.monotonic() + seconds - 1
+            while time.monotonic() < end:
+                begin = time.monotonic_ns()
+                time.sleep(half)
+                profiler.send_signal(signal.SIGSTOP)
+                spans.append((begin, time.monotonic_ns()))
+                time.sleep(half)
+                profiler.send_signal(signal.SIGCONT)
+        finally:
+            profiler.send_signal(signal.SIGCONT)
+            profiler.wait()
+            t.wait()
+        first, last = spans[0][0], spans[-1][1]
+        margin = 30_000_000
+        sampled, alone = [], []
+        k = 0
+        with open(result) as f:
+            for line in f:
+                stamp, cpu = map(int, line.split())
+                if stamp < first + margin or stamp > last - margin:
+                    continue
+                while k < len(spans) - 1 and stamp > spans[k][1] + int(half * 1e9):
+                    k += 1
+                b, e = spans[k]
+                if b + margin <= stamp <= e - margin:
+                    sampled.append(cpu)
+                elif e + margin <= stamp <= e + int(half * 1e9) - margin:
+                    alone.append(cpu)
+        if profiler.returncode not in (0, None) or len(sampled) < 100 or len(alone) < 100:
+            raise RuntimeError("paired slowdown: status %s, %d sampled and %d alone units"
+                               % (profiler.returncode, len(sampled), len(alone)))
+        return {"tracee CPU per unit sampled/not (paired) at 100us":
+                statistics.median(sampled) / statistics.median(alone)}
 
     def rate(self, austin):
         figures = {}
