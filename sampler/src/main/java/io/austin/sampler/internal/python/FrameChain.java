@@ -10,4 +10,12 @@ sealed interface FrameChain permits FrameObjectChain, InterpreterFrameChain {
      * @return the frame count, or {@code -(count + 1)} when the chain could not be followed to its end
      */
     int collect(long frame, long chunk, long preloaded, ChainFrames out);
+
+    /**
+     * Follows the chain again with every read made now, none taken from the pass's prefetch: for a chain that broke
+     * because the thread's stack changed between the prefetch and the reads after it.
+     *
+     * @return as {@link #collect}
+     */
+    int collectLive(long frame, long chunk, ChainFrames out);
 }

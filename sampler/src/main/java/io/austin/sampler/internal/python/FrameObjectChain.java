@@ -120,11 +120,8 @@ final class FrameObjectChain implements FrameChain {
         return collect(fr, preloadedFrame, out, false);
     }
 
-    /**
-     * Walks the chain again from {@code fr} with every frame read now, none from the pass's prefetch: for a chain that
-     * broke because the stack changed between the prefetch and the frames read after it (a fast recursion).
-     */
-    int collectLive(long fr, ChainFrames out) {
+    @Override
+    public int collectLive(long fr, long chunk, ChainFrames out) {
         return collect(fr, 0, out, true);
     }
 

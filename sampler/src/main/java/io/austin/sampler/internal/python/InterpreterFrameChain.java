@@ -33,6 +33,15 @@ final class InterpreterFrameChain implements FrameChain {
 
     @Override
     public int collect(long fr, long chunk, long preloaded, ChainFrames out) {
+        return collect(fr, chunk, out, false);
+    }
+
+    @Override
+    public int collectLive(long fr, long chunk, ChainFrames out) {
+        return collect(fr, chunk, out, true);
+    }
+
+    private int collect(long fr, long chunk, ChainFrames out, boolean live) {
         seen.clear();
         winStart = 0;
         winEnd = 0;
@@ -49,12 +58,12 @@ final class InterpreterFrameChain implements FrameChain {
             if (fr >= winStart && fr + size <= winEnd) {
                 b = win;
                 o = (int) (fr - winStart);
-            } else if (loadWindow(nextChunk, fr, size)) {
+            } else if (loadWindow(nextChunk, fr, size, live)) {
                 nextChunk = winPrevious;
                 b = win;
                 o = (int) (fr - winStart);
             } else {
-                if (!reader.fetch(fr, frBuf, 0, size)) {
+                if (live ? !reader.read(fr, frBuf, 0, size) : !reader.fetch(fr, frBuf, 0, size)) {
                     return -n - 1;
                 }
                 b = frBuf;
@@ -91,9 +100,9 @@ final class InterpreterFrameChain implements FrameChain {
 
     /**
      * Reads a data-stack chunk from its start up to the end of frame {@code fr} in one call, when {@code fr} lies in
-     * it.
+     * it: from the pass's prefetch when it holds it, or all now when {@code live}.
      */
-    private boolean loadWindow(long chunk, long fr, int size) {
+    private boolean loadWindow(long chunk, long fr, int size, boolean live) {
         if (chunk == 0 || !InterpreterWalker.validPointer(chunk) || fr <= chunk || fr - chunk > MAX_WINDOW - size) {
             return false;
         }
@@ -102,7 +111,7 @@ final class InterpreterFrameChain implements FrameChain {
             spare = PassReader.buffer(Math.min(MAX_WINDOW, Math.max(len, spare.capacity() * 2)));
         }
         // Read into the spare buffer: a failed read may have scribbled on it, and the current window stays valid.
-        if (!reader.fetch(chunk, spare, 0, len)) {
+        if (live ? !reader.read(chunk, spare, 0, len) : !reader.fetch(chunk, spare, 0, len)) {
             return false;
         }
         long chunkSize = spare.getLong(8);

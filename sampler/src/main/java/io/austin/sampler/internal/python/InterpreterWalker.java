@@ -27,11 +27,12 @@ public final class InterpreterWalker {
     static final int MAX_INTERPRETERS = 256;
     static final int MAX_THREADS = 4096;
     /**
-     * How many times a broken frame-object chain (3.8-3.10) is walked again with fresh reads. Measured on a target
-     * that recurses and returns all the time (testdata churn.py, 3.8, about 75,000 samples in 2 s at 100 us): the
-     * first walk breaks for 1 sample in 18; with eight retries 14-34 samples stayed invalid per run (1 in 2,200-5,400
-     * here, 1 in 881 on a slower CI machine), because a thread that recurses in a tight loop breaks several walks in a
-     * row; with 32, 0-2 per run: 98 % of the broken walks need 1-3 retries, the rest up to about 20.
+     * How many times a broken chain is walked again with fresh reads from the thread's current frame. Measured on a
+     * target that recurses and returns all the time (testdata churn.py, about 75,000 samples in 2 s at 100 us): on 3.8
+     * the first walk breaks for 1 sample in 18; with eight retries 14-34 samples stayed invalid per run (1 in
+     * 2,200-5,400 here, 1 in 881 on a slower CI machine), because a thread that recurses in a tight loop breaks several
+     * walks in a row; with 32, 0-2 per run: 98 % of the broken walks need 1-3 retries, the rest up to about 20. 3.11+
+     * read a chunk of frames at once and broke less (1 in 2,600-4,700 with no retry), but broke too.
      */
     static final int LIVE_RETRIES = 32;
     /**
@@ -61,6 +62,8 @@ public final class InterpreterWalker {
     /** What is left of this pass's {@link #LIVE_RETRY_FRAMES}. */
     private int retryFramesLeft;
     private final ByteBuffer tsBuf;
+    /** The thread state read again for a retry. */
+    private final ByteBuffer liveTs;
     private final long[] bAddr = new long[8];
     private final int[] bLen = new int[8];
     private final int[] bOff = new int[8];
@@ -100,6 +103,7 @@ public final class InterpreterWalker {
         this.rtBuf = PassReader.buffer(rtLen);
         this.tsLen = lay.threadReadLength();
         this.tsBuf = PassReader.buffer(tsLen);
+        this.liveTs = PassReader.buffer(tsLen);
     }
 
     /**
@@ -348,28 +352,23 @@ public final class InterpreterWalker {
             t.nativeThreadId = objectChain.threadId(pthread, b.getLong(lay.tsFrame));
             preloaded = objectChain.preloaded();
         }
-        long frame;
-        switch (lay.frameChain) {
-            case CFRAME -> {
-                long cf = b.getLong(lay.tsCframe);
-                if (cf == 0) {
-                    frame = 0;
-                } else if (!validPointer(cf) || !reader.fetch(cf + lay.cfCurrentFrame, small, 0, 8)) {
-                    t.invalid = true;
-                    return;
-                } else {
-                    frame = small.getLong(0);
-                }
-            }
-            default -> frame = b.getLong(lay.tsFrame);
+        long frame = currentFrame(b, false);
+        if (frame == -1) {
+            t.invalid = true;
+            return;
         }
         long chunk = lay.tsDatastackChunk >= 0 ? b.getLong(lay.tsDatastackChunk) : 0;
         int n = chain.collect(frame, chunk, preloaded, frames);
-        for (int retry = 0; n < 0 && objectChain != null && retry < LIVE_RETRIES && retryFramesLeft > 0
-                && reader.read(ts + lay.tsFrame, small, 0, 8); retry++) {
-            // 3.8-3.10: frame objects come and go with every call; a chain that broke is walked again, from the
-            // thread's current frame, all read now. (3.11+ reads the whole chunk of frames at once.)
-            n = objectChain.collectLive(small.getLong(0), frames);
+        for (int retry = 0; n < 0 && retry < LIVE_RETRIES && retryFramesLeft > 0
+                && reader.read(ts, liveTs, 0, tsLen); retry++) {
+            // The thread's stack changed under the walk (3.8-3.10 free and reuse frame objects with every call;
+            // 3.11+ pop and push frames in their chunk): walked again from the thread's current frame, all read now.
+            frame = currentFrame(liveTs, true);
+            if (frame == -1) {
+                break;
+            }
+            chunk = lay.tsDatastackChunk >= 0 ? liveTs.getLong(lay.tsDatastackChunk) : 0;
+            n = chain.collectLive(frame, chunk, frames);
             retryFramesLeft -= n < 0 ? -n : n + 1;
         }
         boolean bad = n < 0;
@@ -377,6 +376,26 @@ public final class InterpreterWalker {
             n = -n - 1;
         }
         codes.resolve(frames, n, bad, t);
+    }
+
+    /**
+     * The thread's current frame from its thread state in {@code b} (3.11 through its {@code cframe}, read from the
+     * prefetch or now), 0 for none, -1 when it cannot be read.
+     */
+    private long currentFrame(ByteBuffer b, boolean live) {
+        if (lay.frameChain != Layout.FrameChain.CFRAME) {
+            return b.getLong(lay.tsFrame);
+        }
+        long cf = b.getLong(lay.tsCframe);
+        if (cf == 0) {
+            return 0;
+        }
+        if (!validPointer(cf)
+                || !(live ? reader.read(cf + lay.cfCurrentFrame, small, 0, 8)
+                        : reader.fetch(cf + lay.cfCurrentFrame, small, 0, 8))) {
+            return -1;
+        }
+        return small.getLong(0);
     }
 
     static boolean validPointer(long p) {
