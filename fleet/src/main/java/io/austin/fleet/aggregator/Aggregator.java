@@ -39,6 +39,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * bytes, is counted as a duplicate and dropped, for as long as its minute may still change.
  */
 public final class Aggregator implements AutoCloseable {
+    /** The state store of the windows seen, by identity, kept as long as their minute is (the grace and a little). */
+    private static final String SEEN = "seen-windows";
+
     /**
      * @param bootstrap     Kafka's bootstrap servers
      * @param topic         the windows topic
@@ -56,8 +59,6 @@ public final class Aggregator implements AutoCloseable {
     private final AtomicLong windows = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
-    /** The windows seen, by identity, kept as long as their minute is (the grace period and a little). */
-    private static final String SEEN = "seen-windows";
 
     public Aggregator(Config config, ProfileStore store) {
         this.store = store;
