@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
@@ -106,6 +107,16 @@ public final class SamplingRun implements Sampler.Run {
     private Disposable drainTask;
     private boolean closed;
 
+    /**
+     * A drain asked for by a request and not yet run. A subscriber that consumes without emitting (a writer's
+     * {@code handle}) requests one more for every sample: without this, a task per sample on the emitting worker.
+     */
+    private final AtomicBoolean drainPending = new AtomicBoolean();
+    private final Runnable pendingDrain = () -> {
+        drainPending.set(false);
+        drain();
+    };
+
     // Emitting worker only.
     private boolean attachNotified;
     private boolean completed;
@@ -142,7 +153,7 @@ public final class SamplingRun implements Sampler.Run {
             Sampler.Listener listener) {
         return Flux.create(sink -> {
             SamplingRun run = new SamplingRun(opener, options, listener, sink);
-            sink.onRequest(n -> run.later(run.emitting, run::drain));
+            sink.onRequest(n -> run.drainOnRequest());
             sink.onDispose(run::cancel);
             run.sampling.run(run::attach);
         }, FluxSink.OverflowStrategy.BUFFER);
@@ -532,6 +543,13 @@ public final class SamplingRun implements Sampler.Run {
         });
     }
 
+    /** A request from downstream: one drain, unless one is already waiting to run. */
+    private void drainOnRequest() {
+        if (!drainPending.getAndSet(true)) {
+            later(emitting, pendingDrain);
+        }
+    }
+
     /** Schedules a task unless the worker is already gone (the run has ended meanwhile: nothing left to do). */
     private void later(Scheduler.Worker worker, Runnable task) {
         try {
@@ -565,14 +583,13 @@ public final class SamplingRun implements Sampler.Run {
                 listener.processAdded(this, p);
             }
         }
-        long demand = sink.requestedFromDownstream();
-        while (demand > 0) {
+        // The demand is read again after each event: what a subscriber requests from its onNext is served now.
+        while (sink.requestedFromDownstream() > 0) {
             ProfileEvent e = queue.poll();
             if (e == null) {
                 break;
             }
             sink.next(e);
-            demand--;
         }
         List<Metadata> end = footer;
         if (end != null && queue.isEmpty()) {
