@@ -6,6 +6,7 @@ import com.sun.jna.Pointer;
 import io.austin.sampler.internal.RemoteMemory;
 import io.austin.sampler.SamplerException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ public final class ProcessVmMemory implements RemoteMemory {
     private final int pid;
     private final Memory localIov = new Memory((long) MAX_RANGES * IOVEC_SIZE);
     private final Memory remoteIov = new Memory((long) MAX_RANGES * IOVEC_SIZE);
+    /** Views of the two arrays, written with plain stores: JNA's {@code setLong} is a native call per word. */
+    private final ByteBuffer local = localIov.getByteBuffer(0, localIov.size()).order(ByteOrder.nativeOrder());
+    private final ByteBuffer remote = remoteIov.getByteBuffer(0, remoteIov.size()).order(ByteOrder.nativeOrder());
     private Memory scratch;
     /** The last direct buffer seen and its native address: getting the address allocates, so it is cached. */
     private ByteBuffer directBuffer;
@@ -127,14 +131,14 @@ public final class ProcessVmMemory implements RemoteMemory {
             return true;
         }
         if (dst.isDirect()) {
-            localIov.setLong(0, bufferAddress(dst) + dstOffset);
+            local.putLong(0, bufferAddress(dst) + dstOffset);
         } else {
             ensureScratch(length);
-            localIov.setLong(0, Pointer.nativeValue(scratch));
+            local.putLong(0, Pointer.nativeValue(scratch));
         }
-        localIov.setLong(8, length);
-        remoteIov.setLong(0, address);
-        remoteIov.setLong(8, length);
+        local.putLong(8, length);
+        remote.putLong(0, address);
+        remote.putLong(8, length);
         if (syscall(1) != length) {
             return false;
         }
@@ -187,12 +191,12 @@ public final class ProcessVmMemory implements RemoteMemory {
         long packed = 0;
         for (int i = 0; i < n; i++) {
             final int len = lengths[from + i];
-            final long slot = (long) i * IOVEC_SIZE;
+            final int slot = i * IOVEC_SIZE;
             // Heap buffers: ranges are packed back to back in the scratch area and copied out afterwards.
-            localIov.setLong(slot, direct ? base + dstOffsets[from + i] : base + packed);
-            localIov.setLong(slot + 8, len);
-            remoteIov.setLong(slot, addresses[from + i]);
-            remoteIov.setLong(slot + 8, len);
+            local.putLong(slot, direct ? base + dstOffsets[from + i] : base + packed);
+            local.putLong(slot + 8, len);
+            remote.putLong(slot, addresses[from + i]);
+            remote.putLong(slot + 8, len);
             packed += len;
         }
         final long copied = syscall(n);
