@@ -203,7 +203,7 @@ public final class SamplingRun implements Sampler.Run {
             }
             stopSubscription = Flux.from(options.stop()).take(1).then().subscribe(
                     x -> { }, e -> requestStop(), this::requestStop);
-            for (Metadata m : header(parent)) {
+            for (Metadata m : RunMetadata.header(options, config, parent)) {
                 queue.offer(m);
             }
             long now = clock.getAsLong();
@@ -393,7 +393,7 @@ public final class SamplingRun implements Sampler.Run {
         }
         long now = clock.getAsLong();
         counters.durationMicros = Math.max(0, (now - startNanos) / 1000);
-        footer = footer();
+        footer = RunMetadata.footer(options, counters);
         shutdown();
         later(emitting, this::drain);
     }
@@ -450,60 +450,6 @@ public final class SamplingRun implements Sampler.Run {
             }
         }
         processInfo = List.copyOf(seen);
-    }
-
-    /**
-     * The header metadata in the order of the personality's Austin (3.7: spec A.3); {@code runtime} is null for a
-     * parent that is not Python.
-     */
-    private List<Metadata> header(PythonRuntime runtime) {
-        boolean four = options.personality() == Personality.AUSTIN_4;
-        // Austin 4 always names the parent's Python, first in children mode; Austin 3.7 only in pipe mode.
-        boolean python = runtime != null && (four || options.pipe());
-        List<Metadata> out = new ArrayList<>(8);
-        if (python && options.children()) {
-            out.add(new Metadata("python", runtime.version()));
-        }
-        out.add(new Metadata("austin", options.personality().version()));
-        out.add(new Metadata("interval", Long.toString(config.intervalMicros)));
-        out.add(new Metadata("mode", config.mode.text()));
-        if (config.mode.hasMemory()) {
-            out.add(new Metadata("memory", Long.toString(ProcTasks.totalMemoryKiB())));
-        }
-        if (options.children()) {
-            out.add(new Metadata("multiprocess", "on"));
-        }
-        if (four && options.gc()) {
-            out.add(new Metadata("gc", "on"));
-        }
-        if (python && !options.children()) {
-            out.add(new Metadata("python", runtime.version()));
-        }
-        return out;
-    }
-
-    /** The footer metadata: Austin 3.7's (spec A.9) or Austin 4's (spec B.15). */
-    private List<Metadata> footer() {
-        Counters c = counters;
-        boolean four = options.personality() == Personality.AUSTIN_4;
-        List<Metadata> out = new ArrayList<>(6);
-        if (four && options.gc()) {
-            out.add(new Metadata("gc", Long.toString(c.gcMicros)));
-        }
-        if (four) {
-            out.add(new Metadata("count", Long.toString(c.samples)));
-        }
-        out.add(new Metadata("duration", Long.toString(c.durationMicros)));
-        if (!four && options.gc()) {
-            out.add(new Metadata("gc", Long.toString(c.gcMicros)));
-        }
-        if ((four || options.pipe()) && c.samples > 0) {
-            out.add(new Metadata("sampling", c.minMicros() + "," + c.avgMicros() + "," + c.maxMicros));
-            // Austin 3.7 counts long samples over samples, Austin 4 long passes over passes.
-            out.add(new Metadata("saturation", four ? c.longTicks + "/" + c.ticks : c.saturated + "/" + c.samples));
-            out.add(new Metadata("errors", c.errors + "/" + c.samples));
-        }
-        return out;
     }
 
     // ---- any thread ----------------------------------------------------------------------------------------------

@@ -1,7 +1,5 @@
 package io.austin.sampler.internal.python;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,14 +31,7 @@ public class WalkerBenchmark {
         SyntheticPython py = SyntheticWalkTest.python(version);
         long interp = py.interpreter(0);
         long ts = py.thread(interp, SyntheticPython.PID);
-        long module = py.code("m.py", "<module>", 1, 2, 3, 3, 0, 4);
-        long rec = py.code("m.py", "rec", 10, 4, 12, 12, 4, 14);
-        List<SyntheticPython.F> frames = new ArrayList<>();
-        frames.add(SyntheticPython.F.of(module, 2));
-        for (int i = 1; i < depth; i++) {
-            frames.add(SyntheticPython.F.of(rec, 4));
-        }
-        py.stack(ts, frames, 4096);
+        py.stack(ts, py.recursion(depth), 4096);
         walker = py.walker();
     }
 

@@ -137,7 +137,7 @@ final class FrameObjectChain implements FrameChain {
             }
             if (fr == preload) {
                 preload = 0;
-            } else if (live ? !reader.read(fr, frBuf, 0, size) : !reader.fetch(fr, frBuf, 0, size)) {
+            } else if (!reader.fetch(fr, frBuf, 0, size, live)) {
                 return -n - 1;
             }
             long previous = frBuf.getLong(lay.frPrevious);

@@ -63,7 +63,7 @@ final class InterpreterFrameChain implements FrameChain {
                 b = win;
                 o = (int) (fr - winStart);
             } else {
-                if (live ? !reader.read(fr, frBuf, 0, size) : !reader.fetch(fr, frBuf, 0, size)) {
+                if (!reader.fetch(fr, frBuf, 0, size, live)) {
                     return -n - 1;
                 }
                 b = frBuf;
@@ -111,7 +111,7 @@ final class InterpreterFrameChain implements FrameChain {
             spare = PassReader.buffer(Math.min(MAX_WINDOW, Math.max(len, spare.capacity() * 2)));
         }
         // Read into the spare buffer: a failed read may have scribbled on it, and the current window stays valid.
-        if (live ? !reader.read(chunk, spare, 0, len) : !reader.fetch(chunk, spare, 0, len)) {
+        if (!reader.fetch(chunk, spare, 0, len, live)) {
             return false;
         }
         long chunkSize = spare.getLong(8);

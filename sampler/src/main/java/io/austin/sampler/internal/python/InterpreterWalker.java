@@ -390,9 +390,7 @@ public final class InterpreterWalker {
         if (cf == 0) {
             return 0;
         }
-        if (!validPointer(cf)
-                || !(live ? reader.read(cf + lay.cfCurrentFrame, small, 0, 8)
-                        : reader.fetch(cf + lay.cfCurrentFrame, small, 0, 8))) {
+        if (!validPointer(cf) || !reader.fetch(cf + lay.cfCurrentFrame, small, 0, 8, live)) {
             return -1;
         }
         return small.getLong(0);

@@ -158,6 +158,14 @@ final class PassReader {
         return leading;
     }
 
+    /**
+     * A hot-path read ({@link #fetch}), or with {@code live} a read made now, past the prefetch and not planned (a
+     * chain walked again because the stack changed under the first walk).
+     */
+    boolean fetch(long address, ByteBuffer dst, int dstOffset, int length, boolean live) {
+        return live ? read(address, dst, dstOffset, length) : fetch(address, dst, dstOffset, length);
+    }
+
     /** A cold read, straight from the target and not planned. */
     boolean read(long address, ByteBuffer dst, int dstOffset, int length) {
         return mem.read(address, dst, dstOffset, length);

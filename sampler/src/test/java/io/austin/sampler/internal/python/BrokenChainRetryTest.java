@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.austin.sampler.internal.RemoteMemory;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,7 +25,7 @@ class BrokenChainRetryTest {
         private final long address;
         private final int spoiledLength;
         private int spoiled;
-        private final java.util.Set<Long> threadStates = new java.util.HashSet<>();
+        private final Set<Long> threadStates = new HashSet<>();
         private final int threadStateLength;
         long threadStateReads;
 
@@ -83,23 +83,12 @@ class BrokenChainRetryTest {
         }
     }
 
-    private static List<SyntheticPython.F> frames(SyntheticPython py, int depth) {
-        long module = py.code("m.py", "<module>", 1, 2, 3, 3, 0, 4);
-        long rec = py.code("m.py", "rec", 10, 4, 12, 12, 4, 14);
-        List<SyntheticPython.F> frames = new ArrayList<>();
-        frames.add(SyntheticPython.F.of(module, 2));
-        for (int i = 1; i < depth; i++) {
-            frames.add(SyntheticPython.F.of(rec, 4));
-        }
-        return frames;
-    }
-
     @ParameterizedTest
     @MethodSource("io.austin.sampler.internal.python.SyntheticWalkTest#versions")
     void aChainBrokenForTwentyWalksInARowIsStillWalkedWhole(String v) {
         SyntheticPython py = SyntheticWalkTest.python(v);
         long ts = py.thread(py.interpreter(0), SyntheticPython.PID);
-        long[] addr = py.stack(ts, frames(py, 40), 64);
+        long[] addr = py.stack(ts, py.recursion(40), 64);
         // The first walk and the next nineteen find the chain broken in its middle (eight retries gave up here, and
         // 3.11+ had none).
         Flaky memory = new Flaky(py.mem, addr[20], py.lay.frSize, 20, py.lay.threadReadLength());
@@ -122,7 +111,7 @@ class BrokenChainRetryTest {
         for (int i = 0; i < threads; i++) {
             long ts = py.thread(interp, i == 0 ? SyntheticPython.PID : SyntheticPython.PID + i);
             memory.threadState(ts);
-            long[] addr = py.stack(ts, frames(py, depth), 4096);
+            long[] addr = py.stack(ts, py.recursion(depth), 4096);
             py.mem.putLong(addr[0] + py.lay.frPrevious, addr[depth - 1]); // the root links back to the leaf: a loop
         }
         InterpreterWalker w = InterpreterWalker.create(memory, py.major, py.minor, py.runtime, py.codeType,

@@ -3,6 +3,7 @@ package io.austin.sampler.internal.python;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -278,6 +279,18 @@ final class SyntheticPython {
             v >>>= 6;
         }
         t.write(v);
+    }
+
+    /** A recursion {@code depth} frames deep, root first: a module calling {@code rec}, which calls itself. */
+    List<F> recursion(int depth) {
+        long module = code("m.py", "<module>", 1, 2, 3, 3, 0, 4);
+        long rec = code("m.py", "rec", 10, 4, 12, 12, 4, 14);
+        List<F> frames = new ArrayList<>();
+        frames.add(F.of(module, 2));
+        for (int i = 1; i < depth; i++) {
+            frames.add(F.of(rec, 4));
+        }
+        return frames;
     }
 
     /**

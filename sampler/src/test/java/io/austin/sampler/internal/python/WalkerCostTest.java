@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,14 +19,7 @@ class WalkerCostTest {
             SyntheticPython py = SyntheticWalkTest.python(v);
             long interp = py.interpreter(0);
             long ts = py.thread(interp, SyntheticPython.PID);
-            long module = py.code("m.py", "<module>", 1, 2, 3, 3, 0, 4);
-            long rec = py.code("m.py", "rec", 10, 4, 12, 12, 4, 14);
-            List<SyntheticPython.F> frames = new ArrayList<>();
-            frames.add(SyntheticPython.F.of(module, 2));
-            for (int i = 1; i < depth; i++) {
-                frames.add(SyntheticPython.F.of(rec, 4));
-            }
-            py.stack(ts, frames, 4096);
+            py.stack(ts, py.recursion(depth), 4096);
             InterpreterWalker w = py.walker();
             for (int i = 0; i < 20_000; i++) {
                 w.walk();
