@@ -1,29 +1,32 @@
 package io.austin.sampler.internal.python;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The layout table as the sampler ships it: {@code offsets.json} flattened into a properties file, one line per
- * value, its path in the JSON tree with {@code /} between the names ({@code versions/3.13/thread_state/next=...},
- * array elements by index). Reading it takes the JDK's {@link Properties} only, so a sampling run loads no JSON
- * library (a JSON parser and its tree were a fifth of the classes a run loaded). The file is generated from
- * {@code offsets.json} by a test, which also fails when the two disagree.
+ * The layout table as the sampler ships it: {@code offsets.json} flattened into lines of text, one per value, its
+ * path in the JSON tree with {@code /} between the names ({@code versions/3.13/thread_state/next=...}, array elements
+ * by index), held in a generated class's constants ({@link OffsetTableText}). A sampling run loads no JSON library (a
+ * JSON parser and its tree were a fifth of the classes a run loaded), and no resource: the class comes from the
+ * class-data archive with the rest, where finding and reading a resource file in the jar cost a cold start about
+ * 20 ms before the target could be spawned. The class is generated from {@code offsets.json} by a test, which also
+ * fails when the two disagree.
  */
 final class OffsetTable {
-    static final String RESOURCE = "offsets.properties";
 
     private final Map<String, String> values;
+    /**
+     * The paths under each version ({@code versions/3.13}): a version's groups are listed from its own hundred-odd
+     * paths, not from the whole table's thousand (reading a version's layout asks for its groups a few dozen times,
+     * and asking about the whole table took the attach a few milliseconds).
+     */
+    private final Map<String, List<String>> byVersion = new HashMap<>();
     /**
      * Each group's children in order, found when first asked for: a run reads one version's layout, a few dozen of
      * the table's 200 groups, and indexing them all cost the sampler's start-up about 8 ms.
@@ -32,6 +35,21 @@ final class OffsetTable {
 
     OffsetTable(Map<String, String> values) {
         this.values = values;
+        for (String key : values.keySet()) {
+            String version = version(key);
+            if (version != null) {
+                byVersion.computeIfAbsent(version, v -> new ArrayList<>()).add(key);
+            }
+        }
+    }
+
+    /** The {@code versions/X.Y} a path lies under (itself included), or null. */
+    private static String version(String path) {
+        if (!path.startsWith("versions/")) {
+            return null;
+        }
+        int end = path.indexOf('/', "versions/".length());
+        return end < 0 ? path : path.substring(0, end);
     }
 
     /** The names under {@code path} (empty for a value or a missing path), in order. */
@@ -39,7 +57,9 @@ final class OffsetTable {
         return children.computeIfAbsent(path, p -> {
             String prefix = p.isEmpty() ? "" : p + "/";
             Set<String> names = new HashSet<>();
-            for (String key : values.keySet()) {
+            String version = version(p);
+            Iterable<String> keys = version == null ? values.keySet() : byVersion.getOrDefault(version, List.of());
+            for (String key : keys) {
                 if (key.startsWith(prefix)) {
                     int end = key.indexOf('/', prefix.length());
                     names.add(end < 0 ? key.substring(prefix.length()) : key.substring(prefix.length(), end));
@@ -80,20 +100,27 @@ final class OffsetTable {
 
     /** The table bundled with the sampler. */
     static OffsetTable load() {
-        try (InputStream in = OffsetTable.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + RESOURCE);
+        Map<String, String> values = new HashMap<>(2048);
+        for (String part : OffsetTableText.PARTS) {
+            int at = 0;
+            while (at < part.length()) {
+                int end = part.indexOf('\n', at);
+                if (end < 0) {
+                    end = part.length();
+                }
+                int eq = part.indexOf('=', at);
+                if (eq > at && eq < end) {
+                    values.put(part.substring(at, eq), part.substring(eq + 1, end));
+                }
+                at = end + 1;
             }
-            Properties p = new Properties();
-            p.load(in);
-            Map<String, String> values = new HashMap<>();
-            for (String key : p.stringPropertyNames()) {
-                values.put(key, p.getProperty(key));
-            }
-            return new OffsetTable(values);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        return new OffsetTable(values);
+    }
+
+    /** Every value by its path. */
+    Map<String, String> values() {
+        return Collections.unmodifiableMap(values);
     }
 
     /** The root of the tree. */
