@@ -1,18 +1,22 @@
 package io.austin.sampler.internal.python;
 
 /**
- * A fixed-capacity map from {@code long} keys to non-negative {@code int}s with O(1) clearing (generation stamps).
- * Callers keep the number of entries below half the capacity.
+ * A map from {@code long} keys to non-negative {@code int}s with O(1) clearing (generation stamps). It starts small
+ * and doubles when half full (see {@link LongSet}); callers bound the number of entries between two clearings.
  */
 final class LongIntMap {
-    private final long[] keys;
-    private final int[] values;
-    private final int[] stamps;
-    private final int mask;
+    private static final int INITIAL = 64;
+
+    private long[] keys;
+    private int[] values;
+    private int[] stamps;
+    private int mask;
+    private int size;
     private int generation = 1;
 
+    /** A map that will hold up to {@code capacity} entries between two clearings (it grows to that on demand). */
     LongIntMap(int capacity) {
-        int cap = Integer.highestOneBit(Math.max(16, capacity * 2) - 1) << 1;
+        int cap = Math.min(INITIAL, Integer.highestOneBit(Math.max(16, capacity * 2) - 1) << 1);
         keys = new long[cap];
         values = new int[cap];
         stamps = new int[cap];
@@ -20,6 +24,7 @@ final class LongIntMap {
     }
 
     void clear() {
+        size = 0;
         generation++;
         if (generation == 0) {
             java.util.Arrays.fill(stamps, 0);
@@ -51,5 +56,31 @@ final class LongIntMap {
         stamps[i] = generation;
         keys[i] = key;
         values[i] = value;
+        if (++size * 2 > mask) {
+            grow();
+        }
+    }
+
+    /** Twice the room, the current generation's entries carried over. */
+    private void grow() {
+        long[] oldKeys = keys;
+        int[] oldValues = values;
+        int[] oldStamps = stamps;
+        int cap = oldKeys.length * 2;
+        keys = new long[cap];
+        values = new int[cap];
+        stamps = new int[cap];
+        mask = cap - 1;
+        for (int j = 0; j < oldKeys.length; j++) {
+            if (oldStamps[j] == generation) {
+                int i = LongMap.hash(oldKeys[j]) & mask;
+                while (stamps[i] == generation) {
+                    i = (i + 1) & mask;
+                }
+                stamps[i] = generation;
+                keys[i] = oldKeys[j];
+                values[i] = oldValues[j];
+            }
+        }
     }
 }

@@ -1,23 +1,30 @@
 package io.austin.sampler.internal.python;
 
 /**
- * A fixed-capacity set of non-zero {@code long}s with O(1) clearing (generation stamps), for loop detection while
- * walking remote linked lists. Callers bound the number of insertions below the capacity.
+ * A set of non-zero {@code long}s with O(1) clearing (generation stamps), for loop detection while walking remote
+ * linked lists. It starts small and doubles when half full: most walks see a few dozen entries, and tables sized for
+ * the largest walk (thousands) made every walker cost half a megabyte of memory from its creation. Callers bound the
+ * number of insertions between two clearings.
  */
 final class LongSet {
-    private final long[] keys;
-    private final int[] stamps;
-    private final int mask;
+    private static final int INITIAL = 64;
+
+    private long[] keys;
+    private int[] stamps;
+    private int mask;
+    private int size;
     private int generation = 1;
 
+    /** A set that will hold up to {@code capacity} entries between two clearings (it grows to that on demand). */
     LongSet(int capacity) {
-        int cap = Integer.highestOneBit(Math.max(16, capacity * 2) - 1) << 1;
+        int cap = Math.min(INITIAL, Integer.highestOneBit(Math.max(16, capacity * 2) - 1) << 1);
         keys = new long[cap];
         stamps = new int[cap];
         mask = cap - 1;
     }
 
     void clear() {
+        size = 0;
         generation++;
         if (generation == 0) {
             java.util.Arrays.fill(stamps, 0);
@@ -36,6 +43,29 @@ final class LongSet {
         }
         stamps[i] = generation;
         keys[i] = key;
+        if (++size * 2 > mask) {
+            grow();
+        }
         return true;
+    }
+
+    /** Twice the room, the current generation's entries carried over. */
+    private void grow() {
+        long[] oldKeys = keys;
+        int[] oldStamps = stamps;
+        int cap = oldKeys.length * 2;
+        keys = new long[cap];
+        stamps = new int[cap];
+        mask = cap - 1;
+        for (int j = 0; j < oldKeys.length; j++) {
+            if (oldStamps[j] == generation) {
+                int i = LongMap.hash(oldKeys[j]) & mask;
+                while (stamps[i] == generation) {
+                    i = (i + 1) & mask;
+                }
+                stamps[i] = generation;
+                keys[i] = oldKeys[j];
+            }
+        }
     }
 }
