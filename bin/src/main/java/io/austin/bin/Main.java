@@ -1,5 +1,6 @@
 package io.austin.bin;
 
+import io.austin.sampler.SystemLog;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -23,7 +24,9 @@ public final class Main {
         // picocli registers converters for java.time and java.sql types by looking each class and its parse method
         // up reflectively (about 12 ms of a start-up, loading 70 classes); no option here takes one.
         byDefault("picocli.converters.excludes", "java\\.(time|sql)\\..*");
-        System.exit(run(args, Cli.Streams.system()));
+        int status = run(args, Cli.Streams.system());
+        SystemLog.flush(); // a message logged while the native binding was being made is sent before the exit
+        System.exit(status);
     }
 
     /** Sets a system property unless the user did ({@code AUSTIN_JAVA_OPTS} comes last): theirs wins. */

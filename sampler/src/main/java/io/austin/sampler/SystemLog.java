@@ -1,5 +1,6 @@
 package io.austin.sampler;
 
+import io.austin.sampler.internal.linux.NativeBinding;
 import io.austin.sampler.internal.linux.Syslog;
 
 /**
@@ -28,6 +29,19 @@ public final class SystemLog {
     /** Logs an error. */
     public static void error(String message) {
         send(Syslog.Level.ERROR, message);
+    }
+
+    /**
+     * Sends what is still waiting to be sent (messages logged while the native binding, which a log socket needs, was
+     * being made, and it is not waited for: see the sampler's start-up); a tool calls it before it exits. Returns at
+     * once when nothing waits.
+     */
+    public static void flush() {
+        try {
+            NativeBinding.flushWaiting();
+        } catch (RuntimeException | LinkageError e) {
+            // logging never fails the caller
+        }
     }
 
     /** Whether logging is on: {@code AUSTIN_NO_LOGGING} unset or empty. */

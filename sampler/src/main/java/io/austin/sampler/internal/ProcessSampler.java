@@ -9,7 +9,7 @@ import io.austin.sampler.PythonRuntime;
 import io.austin.sampler.SamplerException;
 import io.austin.sampler.SamplerException.Reason;
 import io.austin.sampler.internal.linux.ProcTasks;
-import io.austin.sampler.internal.linux.ProcessVmMemory;
+import io.austin.sampler.internal.linux.ProcessMemory;
 import io.austin.sampler.internal.python.RuntimeLocator;
 import io.austin.sampler.internal.python.InterpreterWalker;
 import io.austin.sampler.internal.python.ThreadStack;
@@ -146,7 +146,7 @@ final class ProcessSampler implements AutoCloseable {
     private static RemoteMemory openMemory(Target target, long deadline) {
         while (true) {
             try {
-                return ProcessVmMemory.open(target.pid());
+                return ProcessMemory.open(target.pid());
             } catch (SamplerException e) {
                 boolean alive = !target.spawned() || target.childAlive();
                 if (e.reason() != Reason.CANNOT_ATTACH || !alive || System.nanoTime() > deadline) {

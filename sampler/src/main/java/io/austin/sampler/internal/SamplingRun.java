@@ -10,6 +10,7 @@ import io.austin.sampler.Sampler;
 import io.austin.sampler.SamplerException;
 import io.austin.sampler.SamplerOptions;
 import io.austin.sampler.SamplerStats;
+import io.austin.sampler.internal.linux.NativeBinding;
 import io.austin.sampler.internal.linux.ProcTasks;
 import io.austin.sampler.internal.linux.ProcessTree;
 import io.austin.sampler.internal.linux.Signals;
@@ -103,6 +104,8 @@ public final class SamplingRun implements Sampler.Run {
     private long exposureDeadline = Long.MAX_VALUE;
     private int lastPassSamples;
     private Signals.Handle trap;
+    /** The native binding is still to be made, or the sampling thread's slack and priority to be set after it. */
+    private boolean nativePending = true;
     private Disposable stopSubscription;
     private Disposable drainTask;
     private boolean closed;
@@ -169,11 +172,8 @@ public final class SamplingRun implements Sampler.Run {
         try {
             Warmup.run();
             Target target = opener.get();
-            if (ownScheduler) {
-                // After the spawn: a child inherits the calling thread's slack and nice value.
-                Threads.timerSlack(1_000);
-                Threads.renice(SAMPLER_NICE);
-            }
+            // After the spawn: a child inherits the calling thread's slack and nice value.
+            afterBinding();
             spawned = target.spawned();
             mainPid = target.pid();
             root = target;
@@ -201,8 +201,6 @@ public final class SamplingRun implements Sampler.Run {
             if (options.trapSignals()) {
                 trap = Signals.onStop(this::signalled);
             }
-            stopSubscription = Flux.from(options.stop()).take(1).then().subscribe(
-                    x -> { }, e -> requestStop(), this::requestStop);
             for (Metadata m : RunMetadata.header(options, config, parent)) {
                 queue.offer(m);
             }
@@ -219,12 +217,38 @@ public final class SamplingRun implements Sampler.Run {
             attached = true;
             drainTask = emitting.schedulePeriodically(this::drain, 0, DRAIN_NANOS, TimeUnit.NANOSECONDS);
             tick();
+            if (!closed) {
+                // After the first pass (its Reactor assembly took a millisecond or two of the target's first ones): a
+                // stop asked for meanwhile is seen at the next pass.
+                stopSubscription = Flux.from(options.stop()).take(1).then().subscribe(
+                        x -> { }, e -> requestStop(), this::requestStop);
+            }
         } catch (SamplerException | LinkageError e) {
             shutdown();
             sink.error(e);
         } catch (RuntimeException e) {
             shutdown();
             sink.error(e);
+        }
+    }
+
+    /**
+     * The native binding is made on a thread of its own once the first pass is done: its CPU time (tens of
+     * milliseconds) spent earlier, beside the command line's parsing, the target's start or the attach, delayed the
+     * first sample. The sampling thread's timer slack and priority need it: they are set at the first pass after it is
+     * made (until then the thread wakes up to 50 µs late, the kernel's default slack).
+     */
+    private void afterBinding() {
+        if (!NativeBinding.settled()) {
+            if (attached) {
+                NativeBinding.bindInBackground();
+            }
+            return;
+        }
+        nativePending = false;
+        if (ownScheduler) {
+            Threads.timerSlack(1_000);
+            Threads.renice(SAMPLER_NICE);
         }
     }
 
@@ -347,6 +371,9 @@ public final class SamplingRun implements Sampler.Run {
                 finish();
                 return;
             }
+        }
+        if (nativePending) {
+            afterBinding();
         }
         schedule(now);
     }

@@ -1,16 +1,20 @@
 package io.austin.sampler.internal;
 
 import io.austin.sampler.SamplerException;
+import io.austin.sampler.internal.linux.NativeBinding;
+import io.austin.sampler.internal.linux.ProcMemFile;
 import io.austin.sampler.internal.linux.ProcTasks;
+import io.austin.sampler.internal.linux.Signals;
 import io.austin.sampler.internal.linux.ProcessVmMemory;
 import io.austin.sampler.internal.python.RuntimeLocator;
 import io.austin.sampler.internal.python.InterpreterWalker;
 
 /**
  * Loads and initialises, before a target is started, everything that stands between its start and the first sample:
- * the native binding, the layout table, the ELF and maps readers and the walker's classes. A spawned program runs its
- * first lines within milliseconds of its start, so the work done here is work that would otherwise leave them
- * unsampled.
+ * the layout table, the ELF and maps readers, the walker's classes over {@code /proc/PID/mem}. A spawned program runs
+ * its first lines within milliseconds of its start, so the work done here is work that would otherwise leave them
+ * unsampled. The native binding (the largest part of a cold start) is not made here: it is made on a thread of its own
+ * once the target is attached to, and the sampler moves to it when it is ready ({@link NativeBinding}).
  */
 public final class Warmup {
     private static volatile boolean done;
@@ -37,23 +41,45 @@ public final class Warmup {
     private static void warm() {
         int self = (int) ProcessHandle.current().pid();
         try {
-            try (RemoteMemory m = ProcessVmMemory.open(self)) {
-                // The walker's classes and buffers, run once over memory that has no Python in it (and the layout
-                // table, with one version's layout: the target's is read when it is met).
-                InterpreterWalker.create(m, 3, 12, 0x1000, 0, self).walk();
+            if (!NativeBinding.settled()) {
+                try (RemoteMemory m = ProcMemFile.open(self)) {
+                    walkNothing(m, self);
+                }
             }
             try {
                 RuntimeLocator.locate(self, null);
             } catch (SamplerException expected) {
                 // This JVM is not Python: the point was to load the maps and ELF readers.
             }
-            try (ProcTasks tasks = new ProcTasks(self)) {
-                tasks.processGone();
-                tasks.isRunning(self);
-                tasks.residentBytes();
+            try (ProcTasks tasks = new ProcTasks(self, false)) {
+                exercise(tasks, self);
             }
+            Signals.prepare();
         } catch (RuntimeException | LinkageError e) {
             // Nothing to warm here: the attach will report the real failure.
         }
+        NativeBinding.warmUpWith(Warmup::warmNative);
+    }
+
+    /** On the binding's thread, once bound: the native readers' classes, before the sampler switches to them. */
+    private static void warmNative() {
+        int self = (int) ProcessHandle.current().pid();
+        try (RemoteMemory m = ProcessVmMemory.open(self)) {
+            walkNothing(m, self);
+        }
+        try (ProcTasks tasks = new ProcTasks(self, true)) {
+            exercise(tasks, self);
+        }
+    }
+
+    /** The walker's classes and buffers, run once over memory that has no Python in it (one version's layout). */
+    private static void walkNothing(RemoteMemory m, int self) {
+        InterpreterWalker.create(m, 3, 12, 0x1000, 0, self).walk();
+    }
+
+    private static void exercise(ProcTasks tasks, int self) {
+        tasks.processGone();
+        tasks.isRunning(self);
+        tasks.residentBytes();
     }
 }

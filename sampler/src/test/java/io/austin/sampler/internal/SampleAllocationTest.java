@@ -8,10 +8,12 @@ import io.austin.formats.Mode;
 import io.austin.formats.Sample;
 import io.austin.sampler.Pythons;
 import io.austin.sampler.SamplerOptions;
+import io.austin.sampler.internal.linux.NativeBinding;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -22,6 +24,12 @@ import org.junit.jupiter.api.TestFactory;
  * previous sample's, by identity).
  */
 class SampleAllocationTest {
+
+    /** The native calls are made ready, as a run does once it samples (until then it reads with Java I/O). */
+    @BeforeAll
+    static void bind() {
+        NativeBinding.bindNow();
+    }
     /** A {@code Sample}: header, two references, an int and two longs, padded to 8 bytes (compressed oops). */
     private static final double SAMPLE_BYTES = 40;
     /**

@@ -31,6 +31,7 @@ public final class ProcMemFile implements RemoteMemory {
     private ByteBuffer viewOf;
     private long calls;
     private boolean closed;
+    private boolean addressSpaceGone;
 
     private ProcMemFile(final int pid, final Path path, final FileChannel channel) {
         this.pid = pid;
@@ -56,6 +57,14 @@ public final class ProcMemFile implements RemoteMemory {
             throw new SamplerException(SamplerException.Reason.CANNOT_ATTACH,
                     "Cannot open " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the last failed read found the address space this file was opened on gone (the process has exec'd,
+     * or ended): a file opened now reads the new one.
+     */
+    public boolean addressSpaceGone() {
+        return addressSpaceGone;
     }
 
     /** The target's PID. */
@@ -94,6 +103,9 @@ public final class ProcMemFile implements RemoteMemory {
                 calls++;
                 final int n = ch.read(view, at);
                 if (n <= 0) {
+                    // The kernel answers 0 (end of file) when the address space this file was opened on is gone:
+                    // the process has exec'd (or ended). An unreadable address is EIO instead.
+                    addressSpaceGone = n < 0;
                     return false;
                 }
                 at += n;

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
  * Cheap per-sample facts about a process from {@code /proc}: its thread ids, whether a thread is on a CPU, and its
@@ -40,15 +41,17 @@ public final class ProcTasks implements AutoCloseable {
     static final int MAX_OPEN = 512;
 
     private final int pid;
-    private final boolean nativeIo;
+    /** Says when the native binding is made (then the native calls are taken), or null: Java I/O or native for good. */
+    private BooleanSupplier nativeReady;
+    private boolean nativeIo;
     /** The bytes read last, copied here for parsing. */
     private final byte[] bytes = new byte[BUFFER];
-    private final Memory path;
-    private final Memory statmPath;
-    private final Memory statPath;
-    private final Memory buffer;
-    private final ByteBuffer javaBuffer;
-    private final long pageSize = pageSize();
+    private Memory path;
+    private Memory statmPath;
+    private Memory statPath;
+    private Memory buffer;
+    private final ByteBuffer javaBuffer = ByteBuffer.allocate(BUFFER);
+    private long pageSize = pageSize();
     private boolean closed;
     /** The open {@code stat} files of threads, by TID. */
     private final FdTable threadStats = new FdTable(MAX_OPEN);
@@ -57,24 +60,40 @@ public final class ProcTasks implements AutoCloseable {
     private int statFd = -1;
     private int statmFd = -1;
 
-    /** Prepares to read about process {@code pid}; does not check that it exists. */
+    /**
+     * Prepares to read about process {@code pid}; does not check that it exists. Reads with Java I/O until the native
+     * binding is made (it is not waited for: see {@link NativeBinding}), then with the native calls.
+     */
     public ProcTasks(final int pid) {
-        this(pid, LibC.available());
+        this(pid, (BooleanSupplier) NativeBinding::bound);
     }
 
-    /** With {@code nativeIo} false, uses Java I/O even where JNA works (tests of the fallback). */
-    ProcTasks(final int pid, final boolean nativeIo) {
+    /**
+     * Java I/O for good ({@code nativeIo} false: the warm-up of that path, tests of the fallback) or the native calls
+     * at once (which then wait for the binding).
+     */
+    public ProcTasks(final int pid, final boolean nativeIo) {
+        this(pid, nativeIo ? () -> true : null);
+    }
+
+    /** Java I/O until {@code nativeReady} says true (asked before each read), native calls from then on. */
+    ProcTasks(final int pid, final BooleanSupplier nativeReady) {
         if (pid <= 0) {
             throw new IllegalArgumentException("not a process id: " + pid);
         }
         this.pid = pid;
-        this.nativeIo = nativeIo;
-        if (nativeIo) {
+        this.nativeReady = nativeReady;
+        nativeIo();
+    }
+
+    /** Whether the native calls are taken, switching to them if the binding has just been made. */
+    private boolean nativeIo() {
+        if (nativeReady != null && nativeReady.getAsBoolean()) {
+            nativeReady = null;
             path = new Memory(64);
             statmPath = new Memory(64);
             statPath = new Memory(64);
             buffer = new Memory(BUFFER);
-            javaBuffer = null;
             int at = put(statmPath, 0, PROC);
             at = putInt(statmPath, at, pid);
             at = put(statmPath, at, STATM);
@@ -83,13 +102,10 @@ public final class ProcTasks implements AutoCloseable {
             at = putInt(statPath, at, pid);
             at = put(statPath, at, STAT);
             statPath.setByte(at, (byte) 0);
-        } else {
-            path = null;
-            statmPath = null;
-            statPath = null;
-            buffer = null;
-            javaBuffer = ByteBuffer.allocate(BUFFER);
+            pageSize = pageSize();
+            nativeIo = true;
         }
+        return nativeIo;
     }
 
     /** The process these facts are about. */
@@ -156,7 +172,7 @@ public final class ProcTasks implements AutoCloseable {
         if (tid <= 0) {
             return -1;
         }
-        return nativeIo ? readThreadFile(table, tid, file) : readJava(ProcPath.SYSTEM.task(pid, tid, name));
+        return nativeIo() ? readThreadFile(table, tid, file) : readJava(ProcPath.SYSTEM.task(pid, tid, name));
     }
 
     /**
@@ -167,7 +183,7 @@ public final class ProcTasks implements AutoCloseable {
     public boolean processGone() {
         ensureOpen();
         final int n;
-        if (nativeIo) {
+        if (nativeIo()) {
             if (statFd < 0) {
                 statFd = LibC.open(statPath, LibC.O_RDONLY | LibC.O_CLOEXEC);
             }
@@ -195,7 +211,7 @@ public final class ProcTasks implements AutoCloseable {
     public long residentBytes() {
         ensureOpen();
         final int n;
-        if (nativeIo) {
+        if (nativeIo()) {
             if (statmFd < 0) {
                 statmFd = LibC.open(statmPath, LibC.O_RDONLY | LibC.O_CLOEXEC);
             }
@@ -406,9 +422,9 @@ public final class ProcTasks implements AutoCloseable {
         return new long[0];
     }
 
-    /** The system's page size in bytes ({@code sysconf(_SC_PAGESIZE)}; 4096 without JNA). */
+    /** The system's page size in bytes ({@code sysconf(_SC_PAGESIZE)}; 4096 without JNA, or while it is bound). */
     public static long pageSize() {
-        if (LibC.available()) {
+        if (NativeBinding.bound()) {
             final long size = LibC.sysconf(LibC.SC_PAGESIZE);
             if (size > 0) {
                 return size;
@@ -419,10 +435,10 @@ public final class ProcTasks implements AutoCloseable {
 
     /**
      * The machine's physical memory in KiB: {@code sysconf(_SC_PHYS_PAGES)} pages times the page size, or the
-     * {@code MemTotal} line of {@code /proc/meminfo} without JNA; -1 if neither works.
+     * {@code MemTotal} line of {@code /proc/meminfo} without JNA (or while it is bound); -1 if neither works.
      */
     public static long totalMemoryKiB() {
-        if (LibC.available()) {
+        if (NativeBinding.bound()) {
             final long pages = LibC.sysconf(LibC.SC_PHYS_PAGES);
             final long size = LibC.sysconf(LibC.SC_PAGESIZE);
             if (pages > 0 && size > 0) {

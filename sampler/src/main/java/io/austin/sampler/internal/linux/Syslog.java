@@ -47,9 +47,19 @@ public final class Syslog {
     }
 
     /**
-     * Sends one message to the log socket at {@code socket} (normally {@code /dev/log}); true if it was sent.
+     * Sends one message to the log socket at {@code socket} (normally {@code /dev/log}); true if it was sent (or, while
+     * the native binding is being made, queued to be sent once it is).
      */
-    public synchronized boolean send(Level level, String message, String socket) {
+    public boolean send(Level level, String message, String socket) {
+        if (!NativeBinding.settled()) {
+            // The native binding is being made and is not waited for: where a log listens, the message goes from the
+            // binding's thread once it is made (tens of milliseconds later); where none does, nothing is done.
+            return Files.exists(Path.of(socket)) && NativeBinding.whenSettled(() -> sendNow(level, message, socket));
+        }
+        return sendNow(level, message, socket);
+    }
+
+    private synchronized boolean sendNow(Level level, String message, String socket) {
         if (!socket.equals(path)) {
             close();
             path = socket;

@@ -8,11 +8,18 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The per-sample paths allocate nothing on the Java heap once warmed up. */
 class AllocationTest {
     private static final int SELF = (int) ProcessHandle.current().pid();
+
+    /** The native calls are made ready, as a run does once it samples (until then it reads with Java I/O). */
+    @BeforeAll
+    static void bind() {
+        NativeBinding.bindNow();
+    }
 
     private static long allocated() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())

@@ -13,10 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ProcTasksTest {
     private static final int SELF = (int) ProcessHandle.current().pid();
+
+    /** The native calls are made ready, as a run does once it samples (until then it reads with Java I/O). */
+    @BeforeAll
+    static void bind() {
+        NativeBinding.bindNow();
+    }
 
     private static char parse(final String stat) {
         final byte[] b = stat.getBytes(StandardCharsets.UTF_8);
@@ -47,6 +54,30 @@ class ProcTasksTest {
         try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             return s.count();
         }
+    }
+
+    /** Before the binding: Java I/O, nothing kept open; from the first call after it, the files stay open. */
+    @Test
+    void javaIoUntilTheBindingIsMadeThenFilesKeptOpen() throws Exception {
+        assumeTrue(LibC.available(), "JNA");
+        final java.util.concurrent.atomic.AtomicBoolean bound = new java.util.concurrent.atomic.AtomicBoolean();
+        final long before = openFiles();
+        try (ProcTasks tasks = new ProcTasks(SELF, bound::get)) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals('R', tasks.state(gettid()), "this thread runs");
+                assertFalse(tasks.processGone());
+                assertTrue(tasks.residentBytes() > 0);
+            }
+            assertEquals(before, openFiles(), "Java I/O: each file opened, read and closed");
+            bound.set(true);
+            for (int i = 0; i < 3; i++) {
+                assertEquals('R', tasks.state(gettid()));
+                assertFalse(tasks.processGone());
+                assertTrue(tasks.residentBytes() > 0);
+            }
+            assertEquals(before + 3, openFiles(), "native: the thread's stat, the process's stat and statm stay open");
+        }
+        assertEquals(before, openFiles());
     }
 
     /**
