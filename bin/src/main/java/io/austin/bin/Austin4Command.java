@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -69,36 +70,68 @@ public final class Austin4Command implements Callable<Integer> {
         this.spec = model.spec();
     }
 
+    /** The options' values into the fields above, by name (see {@link CommandModel.Fields}). */
+    private final class Assign implements CommandModel.Fields {
+        @Override
+        @SuppressWarnings("unchecked")
+        public void assign(String field, Object value) {
+            switch (field) {
+                case "children" -> children = (Boolean) value;
+                case "cpu" -> cpu = (Boolean) value;
+                case "full" -> full = (Boolean) value;
+                case "gc" -> gc = (Boolean) value;
+                case "memory" -> memory = (Boolean) value;
+                case "nativeStacks" -> nativeStacks = (Boolean) value;
+                case "pipe" -> pipe = (Boolean) value;
+                case "usage" -> usage = (Boolean) value;
+                case "exposure" -> exposure = (String) value;
+                case "interval" -> interval = (String) value;
+                case "output" -> output = (String) value;
+                case "pid" -> pid = (String) value;
+                case "timeout" -> timeout = (String) value;
+                case "where" -> where = (String) value;
+                case "mojoVersion" -> mojoVersion = (Integer) value;
+                case "command" -> command = (List<String>) value;
+                default -> throw new IllegalArgumentException("no field " + field);
+            }
+        }
+    }
+
     /** The options, as Austin 4 lists them, bound to the fields above. */
     private CommandModel describe() {
-        CommandModel m = new CommandModel(this, "austin")
-                .flag("Sample the child processes too.", v -> children = v, "-C", "--children")
-                .flag("Sample only the threads running on a CPU (CPU time).", v -> cpu = v, "-c", "--cpu")
-                .text("n_sec", "Stop after n_sec seconds, as Ctrl-C would (exit status 254).", v -> exposure = v,
+        CommandModel m = new CommandModel(this, new Assign(), "austin")
+                .flag("Sample the child processes too.", "children", "-C", "--children")
+                .flag("Sample only the threads running on a CPU (CPU time).", "cpu", "-c", "--cpu")
+                .text("n_sec", "Stop after n_sec seconds, as Ctrl-C would (exit status 254).", "exposure",
                         "-x", "--exposure")
-                .flag("Measure wall time, CPU state and memory together.", v -> full = v, "-f", "--full")
-                .flag("Mark the samples taken while the garbage collector runs.", v -> gc = v, "-g", "--gc")
+                .flag("Measure wall time, CPU state and memory together.", "full", "-f", "--full")
+                .flag("Mark the samples taken while the garbage collector runs.", "gc", "-g", "--gc")
                 .text("n_us", "Time between samples in microseconds (default is 100; 0 samples as fast as possible). "
-                        + "Accepted units: s, ms, us.", v -> interval = v, "-i", "--interval")
-                .flag("Measure memory allocations and releases.", v -> memory = v, "-m", "--memory")
+                        + "Accepted units: s, ms, us.", "interval", "-i", "--interval")
+                .flag("Measure memory allocations and releases.", "memory", "-m", "--memory")
                 .flag("Accepted as Austin 4 takes it; native stacks are not sampled here, so it only prints a "
-                        + "warning.", v -> nativeStacks = v, "-n", "--native")
-                .text("FILE", "Write the samples to FILE.", v -> output = v, "-o", "--output")
-                .text("PID", "Attach to the running process PID.", v -> pid = v, "-p", "--pid")
+                        + "warning.", "nativeStacks", "-n", "--native")
+                .text("FILE", "Write the samples to FILE.", "output", "-o", "--output")
+                .text("PID", "Attach to the running process PID.", "pid", "-p", "--pid")
                 .flag("Pipe mode: every sample is flushed as it is written, and nothing goes to standard error but "
-                        + "errors.", v -> pipe = v, "-P", "--pipe")
+                        + "errors.", "pipe", "-P", "--pipe")
                 .text("n_ms", "How long to wait for the target's interpreter at start-up, in milliseconds (default "
-                        + "is 3000). Accepted units: s, ms.", v -> timeout = v, "-t", "--timeout")
-                .text("PID", "Print the stacks of every thread of the process PID once, as text.", v -> where = v,
+                        + "is 3000). Accepted units: s, ms.", "timeout", "-t", "--timeout")
+                .text("PID", "Print the stacks of every thread of the process PID once, as text.", "where",
                         "-w", "--where")
                 .usageHelp("Give this help list.", "-?", "--help")
-                .flag("Give a short usage message.", v -> usage = v, "--usage")
+                .flag("Give a short usage message.", "usage", "--usage")
                 .versionHelp("Print program version.", "-V", "--version")
                 .number("N", "The MOJO version to write: 4 (the default, as Austin 4) or 3, for readers that do not "
-                        + "know v4.", 4, v -> mojoVersion = v, "--mojo-version")
+                        + "know v4.", 4, "mojoVersion", "--mojo-version")
                 .debug()
-                .command(v -> command = v);
-        m.spec().versionProvider(() -> new String[] {versionLine()});
+                .command("command");
+        m.spec().versionProvider(new CommandLine.IVersionProvider() { // a class, not a lambda: see CommandModel
+            @Override
+            public String[] getVersion() {
+                return new String[] {versionLine()};
+            }
+        });
         m.spec().usageMessage()
                 .description("Austin for the JVM, as Austin 4: a frame stack sampler for CPython that runs a command, "
                         + "or attaches to a running process, and samples the Python stacks of all its threads (and "

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -64,40 +65,75 @@ public final class AustinCommand implements Callable<Integer> {
         this.spec = model.spec();
     }
 
+    /** The options' values into the fields above, by name (see {@link CommandModel.Fields}). */
+    private final class Assign implements CommandModel.Fields {
+        @Override
+        @SuppressWarnings("unchecked")
+        public void assign(String field, Object value) {
+            switch (field) {
+                case "binary" -> binary = (Boolean) value;
+                case "children" -> children = (Boolean) value;
+                case "full" -> full = (Boolean) value;
+                case "gc" -> gc = (Boolean) value;
+                case "memory" -> memory = (Boolean) value;
+                case "pipe" -> pipe = (Boolean) value;
+                case "sleepless" -> sleepless = (Boolean) value;
+                case "cpu" -> cpu = (Boolean) value;
+                case "json" -> json = (Boolean) value;
+                case "usage" -> usage = (Boolean) value;
+                case "heap" -> heap = (String) value;
+                case "interval" -> interval = (String) value;
+                case "output" -> output = (String) value;
+                case "pid" -> pid = (String) value;
+                case "timeout" -> timeout = (String) value;
+                case "where" -> where = (String) value;
+                case "exposure" -> exposure = (String) value;
+                case "mojoVersion" -> mojoVersion = (Integer) value;
+                case "command" -> command = (List<String>) value;
+                default -> throw new IllegalArgumentException("no field " + field);
+            }
+        }
+    }
+
     /** The options, as Austin 3.7 lists them, bound to the fields above. */
     private CommandModel describe() {
-        CommandModel m = new CommandModel(this, "austin")
-                .flag("Emit data in the MOJO binary format.", v -> binary = v, "-b", "--binary")
-                .flag("Attach to child processes.", v -> children = v, "-C", "--children")
-                .flag("Produce the full set of metrics (time +mem -mem).", v -> full = v, "-f", "--full")
-                .flag("Sample the garbage collector state.", v -> gc = v, "-g", "--gc")
+        CommandModel m = new CommandModel(this, new Assign(), "austin")
+                .flag("Emit data in the MOJO binary format.", "binary", "-b", "--binary")
+                .flag("Attach to child processes.", "children", "-C", "--children")
+                .flag("Produce the full set of metrics (time +mem -mem).", "full", "-f", "--full")
+                .flag("Sample the garbage collector state.", "gc", "-g", "--gc")
                 .text("n_mb", "Accepted for compatibility with Austin 3.7, where it caps the memory used to copy "
                         + "frame stacks in one read; it has no effect here, where a pass reads each stack in a few "
-                        + "system calls whatever its depth.", v -> heap = v, "-h", "--heap")
+                        + "system calls whatever its depth.", "heap", "-h", "--heap")
                 .text("n_us", "Sampling interval (default is 100us; 0 samples as fast as possible). Accepted units: "
-                        + "s, ms, us.", v -> interval = v, "-i", "--interval")
-                .flag("Profile memory usage.", v -> memory = v, "-m", "--memory")
-                .text("FILE", "Specify an output file for the collected samples.", v -> output = v, "-o", "--output")
-                .text("PID", "Attach to the process with the given PID.", v -> pid = v, "-p", "--pid")
-                .flag("Pipe mode. Use when piping Austin output.", v -> pipe = v, "-P", "--pipe")
-                .flag("Suppress idle samples to estimate CPU time.", v -> sleepless = v, "-s", "--sleepless")
-                .flag("The same as -s, as Austin 4 spells it.", v -> cpu = v, "-c", "--cpu")
-                .text("n_ms", "Start up wait time (default is 1s). Accepted units: s, ms.", v -> timeout = v, "-t",
+                        + "s, ms, us.", "interval", "-i", "--interval")
+                .flag("Profile memory usage.", "memory", "-m", "--memory")
+                .text("FILE", "Specify an output file for the collected samples.", "output", "-o", "--output")
+                .text("PID", "Attach to the process with the given PID.", "pid", "-p", "--pid")
+                .flag("Pipe mode. Use when piping Austin output.", "pipe", "-P", "--pipe")
+                .flag("Suppress idle samples to estimate CPU time.", "sleepless", "-s", "--sleepless")
+                .flag("The same as -s, as Austin 4 spells it.", "cpu", "-c", "--cpu")
+                .text("n_ms", "Start up wait time (default is 1s). Accepted units: s, ms.", "timeout", "-t",
                         "--timeout")
                 .text("PID", "Dump the stacks of all the threads within the process with the given PID.",
-                        v -> where = v, "-w", "--where")
-                .text("n_sec", "Sample for n_sec seconds only.", v -> exposure = v, "-x", "--exposure")
+                        "where", "-w", "--where")
+                .text("n_sec", "Sample for n_sec seconds only.", "exposure", "-x", "--exposure")
                 .usageHelp("Give this help list.", "-?", "--help")
-                .flag("With -w: print the stacks as one JSON document, for scripts.", v -> json = v, "--json")
+                .flag("With -w: print the stacks as one JSON document, for scripts.", "json", "--json")
                 .number("N", "With -b: the MOJO version to write, 3 (the default, as Austin 3.7) or 4 (as Austin 4, "
                         + "where a stack unchanged since the thread's previous sample is one event).", 3,
-                        v -> mojoVersion = v, "--mojo-version")
-                .flag("Give a short usage message.", v -> usage = v, "--usage")
+                        "mojoVersion", "--mojo-version")
+                .flag("Give a short usage message.", "usage", "--usage")
                 .debug()
                 .versionHelp("Print program version.", "-V", "--version")
-                .command(v -> command = v);
+                .command("command");
         CommandSpec s = m.spec();
-        s.versionProvider(() -> new String[] {Version.line("austin")});
+        s.versionProvider(new CommandLine.IVersionProvider() { // a class, not a lambda: see CommandModel
+            @Override
+            public String[] getVersion() {
+                return new String[] {Version.line("austin")};
+            }
+        });
         s.usageMessage().width(80).autoWidth(false).synopsisHeading("")
                 .customSynopsis("Usage: austin [OPTION...] command [ARG...]%n  or:  austin [OPTION...] -p PID")
                 .descriptionHeading("%n")
