@@ -7,8 +7,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ObjIntConsumer;
-import java.util.function.ToIntFunction;
 
 /**
  * Decodes the {@code _Py_DebugOffsets} block at the start of {@code _PyRuntime} (3.13+, cpython.md §9) into a
@@ -33,48 +31,122 @@ public final class DebugOffsets {
         }
     }
 
-    private record Field(String name, ToIntFunction<Layout> get, ObjIntConsumer<Layout> set) {
+    /**
+     * Block fields the walker uses, by their names in the block's table; {@link #get} and {@link #set} say where each
+     * goes in a layout (switches, not a pair of lambdas per field: linking sixty-odd lambdas took the attach to a 3.13
+     * target about 15 ms, while the program's first lines ran unsampled).
+     */
+    private static final String[] FIELDS = {
+            "runtime_state.finalizing",
+            "runtime_state.interpreters_head",
+            "interpreter_state.id",
+            "interpreter_state.next",
+            "interpreter_state.threads_head",
+            "interpreter_state.ceval_gil",
+            "thread_state.size",
+            "thread_state.next",
+            "thread_state.interp",
+            "thread_state.current_frame",
+            "thread_state.thread_id",
+            "thread_state.native_thread_id",
+            "thread_state.datastack_chunk",
+            "thread_state.status",
+            "interpreter_frame.size",
+            "interpreter_frame.previous",
+            "interpreter_frame.executable",
+            "interpreter_frame.instr_ptr",
+            "interpreter_frame.owner",
+            "code_object.size",
+            "code_object.filename",
+            "code_object.qualname",
+            "code_object.linetable",
+            "code_object.firstlineno",
+            "code_object.co_code_adaptive",
+            "pyobject.ob_type",
+            "type_object.tp_name",
+            "bytes_object.ob_size",
+            "bytes_object.ob_sval",
+            "unicode_object.state",
+            "unicode_object.length",
+            "unicode_object.asciiobject_size"
+    };
+
+    /** The layout's value of a block field. */
+    private static int get(Layout l, String field) {
+        return switch (field) {
+            case "runtime_state.finalizing" -> l.rtFinalizing;
+            case "runtime_state.interpreters_head" -> l.rtInterpretersHead;
+            case "interpreter_state.id" -> l.isId;
+            case "interpreter_state.next" -> l.isNext;
+            case "interpreter_state.threads_head" -> l.isThreadsHead;
+            case "interpreter_state.ceval_gil" -> l.isCevalGil;
+            case "thread_state.size" -> l.tsSize;
+            case "thread_state.next" -> l.tsNext;
+            case "thread_state.interp" -> l.tsInterp;
+            case "thread_state.current_frame" -> l.tsFrame;
+            case "thread_state.thread_id" -> l.tsThreadId;
+            case "thread_state.native_thread_id" -> l.tsNativeThreadId;
+            case "thread_state.datastack_chunk" -> l.tsDatastackChunk;
+            case "thread_state.status" -> l.tsStatus;
+            case "interpreter_frame.size" -> l.frSize;
+            case "interpreter_frame.previous" -> l.frPrevious;
+            case "interpreter_frame.executable" -> l.frExecutable;
+            case "interpreter_frame.instr_ptr" -> l.frLasti;
+            case "interpreter_frame.owner" -> l.frOwner;
+            case "code_object.size" -> l.coSize;
+            case "code_object.filename" -> l.coFilename;
+            case "code_object.qualname" -> l.coScope;
+            case "code_object.linetable" -> l.coLinetable;
+            case "code_object.firstlineno" -> l.coFirstLineno;
+            case "code_object.co_code_adaptive" -> l.coCodeAdaptive;
+            case "pyobject.ob_type" -> l.obType;
+            case "type_object.tp_name" -> l.tpName;
+            case "bytes_object.ob_size" -> l.bytesSize;
+            case "bytes_object.ob_sval" -> l.bytesData;
+            case "unicode_object.state" -> l.uState;
+            case "unicode_object.length" -> l.uLength;
+            case "unicode_object.asciiobject_size" -> l.uAsciiSize;
+            default -> throw new IllegalArgumentException(field);
+        };
     }
 
-    /**
-     * Block fields the walker uses, and where they go in a layout; made when a block is first decoded (3.13 and
-     * later), not when the class is first used: its sixty-odd lambdas cost a start-up about 10 ms.
-     */
-    private static final class Fields {
-        static final List<Field> ALL = List.of(
-                new Field("runtime_state.finalizing", l -> l.rtFinalizing, (l, v) -> l.rtFinalizing = v),
-                new Field("runtime_state.interpreters_head", l -> l.rtInterpretersHead,
-                        (l, v) -> l.rtInterpretersHead = v),
-                new Field("interpreter_state.id", l -> l.isId, (l, v) -> l.isId = v),
-                new Field("interpreter_state.next", l -> l.isNext, (l, v) -> l.isNext = v),
-                new Field("interpreter_state.threads_head", l -> l.isThreadsHead, (l, v) -> l.isThreadsHead = v),
-                new Field("interpreter_state.ceval_gil", l -> l.isCevalGil, (l, v) -> l.isCevalGil = v),
-                new Field("thread_state.size", l -> l.tsSize, (l, v) -> l.tsSize = v),
-                new Field("thread_state.next", l -> l.tsNext, (l, v) -> l.tsNext = v),
-                new Field("thread_state.interp", l -> l.tsInterp, (l, v) -> l.tsInterp = v),
-                new Field("thread_state.current_frame", l -> l.tsFrame, (l, v) -> l.tsFrame = v),
-                new Field("thread_state.thread_id", l -> l.tsThreadId, (l, v) -> l.tsThreadId = v),
-                new Field("thread_state.native_thread_id", l -> l.tsNativeThreadId, (l, v) -> l.tsNativeThreadId = v),
-                new Field("thread_state.datastack_chunk", l -> l.tsDatastackChunk, (l, v) -> l.tsDatastackChunk = v),
-                new Field("thread_state.status", l -> l.tsStatus, (l, v) -> l.tsStatus = v),
-                new Field("interpreter_frame.size", l -> l.frSize, (l, v) -> l.frSize = v),
-                new Field("interpreter_frame.previous", l -> l.frPrevious, (l, v) -> l.frPrevious = v),
-                new Field("interpreter_frame.executable", l -> l.frExecutable, (l, v) -> l.frExecutable = v),
-                new Field("interpreter_frame.instr_ptr", l -> l.frLasti, (l, v) -> l.frLasti = v),
-                new Field("interpreter_frame.owner", l -> l.frOwner, (l, v) -> l.frOwner = v),
-                new Field("code_object.size", l -> l.coSize, (l, v) -> l.coSize = v),
-                new Field("code_object.filename", l -> l.coFilename, (l, v) -> l.coFilename = v),
-                new Field("code_object.qualname", l -> l.coScope, (l, v) -> l.coScope = v),
-                new Field("code_object.linetable", l -> l.coLinetable, (l, v) -> l.coLinetable = v),
-                new Field("code_object.firstlineno", l -> l.coFirstLineno, (l, v) -> l.coFirstLineno = v),
-                new Field("code_object.co_code_adaptive", l -> l.coCodeAdaptive, (l, v) -> l.coCodeAdaptive = v),
-                new Field("pyobject.ob_type", l -> l.obType, (l, v) -> l.obType = v),
-                new Field("type_object.tp_name", l -> l.tpName, (l, v) -> l.tpName = v),
-                new Field("bytes_object.ob_size", l -> l.bytesSize, (l, v) -> l.bytesSize = v),
-                new Field("bytes_object.ob_sval", l -> l.bytesData, (l, v) -> l.bytesData = v),
-                new Field("unicode_object.state", l -> l.uState, (l, v) -> l.uState = v),
-                new Field("unicode_object.length", l -> l.uLength, (l, v) -> l.uLength = v),
-                new Field("unicode_object.asciiobject_size", l -> l.uAsciiSize, (l, v) -> l.uAsciiSize = v));
+    /** Sets a block field in a layout. */
+    private static void set(Layout l, String field, int value) {
+        switch (field) {
+            case "runtime_state.finalizing" -> l.rtFinalizing = value;
+            case "runtime_state.interpreters_head" -> l.rtInterpretersHead = value;
+            case "interpreter_state.id" -> l.isId = value;
+            case "interpreter_state.next" -> l.isNext = value;
+            case "interpreter_state.threads_head" -> l.isThreadsHead = value;
+            case "interpreter_state.ceval_gil" -> l.isCevalGil = value;
+            case "thread_state.size" -> l.tsSize = value;
+            case "thread_state.next" -> l.tsNext = value;
+            case "thread_state.interp" -> l.tsInterp = value;
+            case "thread_state.current_frame" -> l.tsFrame = value;
+            case "thread_state.thread_id" -> l.tsThreadId = value;
+            case "thread_state.native_thread_id" -> l.tsNativeThreadId = value;
+            case "thread_state.datastack_chunk" -> l.tsDatastackChunk = value;
+            case "thread_state.status" -> l.tsStatus = value;
+            case "interpreter_frame.size" -> l.frSize = value;
+            case "interpreter_frame.previous" -> l.frPrevious = value;
+            case "interpreter_frame.executable" -> l.frExecutable = value;
+            case "interpreter_frame.instr_ptr" -> l.frLasti = value;
+            case "interpreter_frame.owner" -> l.frOwner = value;
+            case "code_object.size" -> l.coSize = value;
+            case "code_object.filename" -> l.coFilename = value;
+            case "code_object.qualname" -> l.coScope = value;
+            case "code_object.linetable" -> l.coLinetable = value;
+            case "code_object.firstlineno" -> l.coFirstLineno = value;
+            case "code_object.co_code_adaptive" -> l.coCodeAdaptive = value;
+            case "pyobject.ob_type" -> l.obType = value;
+            case "type_object.tp_name" -> l.tpName = value;
+            case "bytes_object.ob_size" -> l.bytesSize = value;
+            case "bytes_object.ob_sval" -> l.bytesData = value;
+            case "unicode_object.state" -> l.uState = value;
+            case "unicode_object.length" -> l.uLength = value;
+            case "unicode_object.asciiobject_size" -> l.uAsciiSize = value;
+            default -> throw new IllegalArgumentException(field);
+        }
     }
 
     private DebugOffsets() {
@@ -136,20 +208,20 @@ public final class DebugOffsets {
         Layout l = table.copy();
         l.fromDebugBlock = true;
         List<LayoutDifference> diffs = new ArrayList<>();
-        for (Field f : Fields.ALL) {
-            Node p = pos.get(f.name());
+        for (String f : FIELDS) {
+            Node p = pos.get(f);
             if (p == null) {
                 continue;
             }
             long value = b.getLong(p.asInt(0));
             if (value < 0 || value > MAX_PLAUSIBLE) {
-                throw new UnsupportedPythonException("implausible debug offset " + f.name() + " = " + value);
+                throw new UnsupportedPythonException("implausible debug offset " + f + " = " + value);
             }
-            int old = f.get().applyAsInt(table);
+            int old = get(table, f);
             if (old != value) {
-                diffs.add(new LayoutDifference(f.name(), old, value));
+                diffs.add(new LayoutDifference(f, old, value));
             }
-            f.set().accept(l, (int) value);
+            set(l, f, (int) value);
         }
         long gc = b.getLong(pos.path("interpreter_state.gc").asInt(-1));
         long collecting = b.getLong(pos.path("gc.collecting").asInt(-1));
