@@ -21,7 +21,7 @@ final class FrameObjectChain implements FrameChain {
     private final long[] bAddr = new long[2];
     private final int[] bLen = new int[2];
     private final int[] bOff = new int[2];
-    private final LongSet seen = new LongSet(ChainFrames.MAX_DEPTH + 2);
+    private final LongIntMap seen = new LongIntMap(ChainFrames.MAX_DEPTH + 2);
     private int tidOffset = -1;
     private int tidDiscoveryLeft = TID_DISCOVERY_PASSES;
 

@@ -17,7 +17,7 @@ final class InterpreterFrameChain implements FrameChain {
     private final Layout lay;
     private final long tagMask;
     private final ByteBuffer frBuf;
-    private final LongSet seen = new LongSet(ChainFrames.MAX_DEPTH + 2);
+    private final LongIntMap seen = new LongIntMap(ChainFrames.MAX_DEPTH + 2);
     private ByteBuffer win = PassReader.buffer(16 * 1024);
     private ByteBuffer spare = PassReader.buffer(16 * 1024);
     private long winStart;

@@ -67,7 +67,7 @@ public final class InterpreterWalker {
     private final long[] bAddr = new long[8];
     private final int[] bLen = new int[8];
     private final int[] bOff = new int[8];
-    private final LongSet seenLists = new LongSet(MAX_INTERPRETERS + MAX_THREADS + 2);
+    private final LongIntMap seenLists = new LongIntMap(MAX_INTERPRETERS + MAX_THREADS + 2);
     private final LongIntMap threadIndex = new LongIntMap(MAX_THREADS);
     private final WalkResult result = new WalkResult();
     /** Passes ended by an exception the checks should have prevented (a bug if ever non-zero). */

@@ -1,8 +1,10 @@
 package io.austin.sampler.internal.python;
 
 /**
- * A map from {@code long} keys to non-negative {@code int}s with O(1) clearing (generation stamps). It starts small
- * and doubles when half full (see {@link LongSet}); callers bound the number of entries between two clearings.
+ * A map from {@code long} keys to non-negative {@code int}s with O(1) clearing (generation stamps), and with
+ * {@link #add} the set of keys the walker uses for loop detection in remote linked lists. It starts small and doubles
+ * when half full: most walks see a few dozen entries, and tables sized for the largest walk (thousands) made every
+ * walker cost half a megabyte from its creation. Callers bound the number of entries between two clearings.
  */
 final class LongIntMap {
     private static final int INITIAL = 64;
@@ -42,6 +44,15 @@ final class LongIntMap {
             i = (i + 1) & mask;
         }
         return -1;
+    }
+
+    /** Adds {@code key} as a member of the set (value 0) if absent; false if it was already present. */
+    boolean add(long key) {
+        if (get(key) >= 0) {
+            return false;
+        }
+        put(key, 0);
+        return true;
     }
 
     void put(long key, int value) {

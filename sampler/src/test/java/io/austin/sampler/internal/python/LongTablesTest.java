@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The walker's small hash tables: they start small, grow while holding what they hold, and clear in O(1). */
+/** The walker's small hash table (a map, and a set through add): they start small, grow while holding what they hold, and clear in O(1). */
 class LongTablesTest {
     @Test
     void aSetGrowsPastItsFirstSizeAndClearsEveryGeneration() {
-        LongSet set = new LongSet(5_000);
+        LongIntMap set = new LongIntMap(5_000);
         SplittableRandom random = new SplittableRandom(7);
         for (int round = 0; round < 3; round++) {
             long[] keys = random.longs(5_000).map(k -> k | 1).toArray();
