@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
@@ -76,6 +77,12 @@ public final class SamplingRun implements Sampler.Run {
     private final Counters counters = new Counters();
     /** The tick as a task, made once: a pass allocates nothing for its own scheduling. */
     private final Runnable tickTask = this::tick;
+    /**
+     * The queue's intake and a drain as objects, made once: a method reference written in the pass would be a new
+     * object per pass with the quick compiler (the sampler's), which does not remove such allocations.
+     */
+    private final Consumer<Sample> intake = this::offer;
+    private final Runnable drainNow = this::drain;
     private final Queue<ProfileEvent> queue;
     private final int capacity;
     private final List<ProcessSampler> processes = new ArrayList<>();
@@ -215,7 +222,7 @@ public final class SamplingRun implements Sampler.Run {
             }
             nextDeadline = now;
             attached = true;
-            drainTask = emitting.schedulePeriodically(this::drain, 0, DRAIN_NANOS, TimeUnit.NANOSECONDS);
+            drainTask = emitting.schedulePeriodically(drainNow, 0, DRAIN_NANOS, TimeUnit.NANOSECONDS);
             tick();
             if (!closed) {
                 // After the first pass (its Reactor assembly took a millisecond or two of the target's first ones): a
@@ -356,7 +363,7 @@ public final class SamplingRun implements Sampler.Run {
             int before = queue.size();
             for (int i = processes.size() - 1; i >= 0; i--) {
                 ProcessSampler p = processes.get(i);
-                if (!p.pass(now, config, counters, this::offer)) {
+                if (!p.pass(now, config, counters, intake)) {
                     processes.remove(i);
                     p.close();
                 }
@@ -365,7 +372,7 @@ public final class SamplingRun implements Sampler.Run {
             int size = queue.size();
             lastPassSamples = Math.max(0, size - before);
             if (size > capacity / 4 && before <= capacity / 4) {
-                later(emitting, this::drain);
+                later(emitting, drainNow);
             }
             if (processes.isEmpty() && !liveRoot()) {
                 finish();
