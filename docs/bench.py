@@ -4,14 +4,16 @@
 Measures, through the launcher as a user runs it: start-up, `-V`, peak memory and CPU while sampling at 100 us,
 timer precision, coverage of a program's first 300 ms, accuracy against targets that measure their own true times
 (wall and CPU mode), the tracee's slowdown, the cost per sample and the highest rate at `-i 0` for stacks 10 and
-100 frames deep, MOJO bytes per frame, a 200-thread target, and the converters' throughput.
+100 frames deep, MOJO bytes per frame, a 200-thread target, and the converters' throughput. "floor" is this
+machine's, not a binary's: the CPU per second of the smallest sampling loop in C (docs/cpu_floor.c, built with cc
+when there is one) on the footprint's target, for scale.
 
 With --compare BIN, every figure is measured for BIN too, alternating runs (ours, BIN, ours, BIN, ...) so that the
 machine's drift hits both, and the median of the per-round ratios BIN/ours is printed: on a shared, noisy machine
 a ratio from one run is what counts. BIN is any Austin 3-compatible binary (text output, -i -o -p -s -x -b).
 
 usage: docs/bench.py [--austin BIN] [--compare BIN] [--python PY] [--rounds N] [--only NAME,...] [--json FILE]
-       names: version startup coverage accuracy footprint slowdown rate threads converters
+       names: version startup coverage accuracy footprint floor slowdown rate threads converters
 Needs Linux, Python 3.8+ (standard library only) and a built jar (bin/austin builds it on first use). Not part of
 `mvn verify`; it takes about a minute per round and binary.
 """
@@ -30,7 +32,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGETS = os.path.join(ROOT, "testdata", "targets")
-ALL = ["version", "startup", "coverage", "accuracy", "footprint", "slowdown", "rate", "threads", "converters"]
+ALL = ["version", "startup", "coverage", "accuracy", "footprint", "floor", "slowdown", "rate", "threads", "converters"]
 
 
 def target(name):
@@ -239,6 +241,41 @@ class Bench:
             t.kill()
             t.wait()
         return {"peak RSS MiB at 100us": hwm / 1024, "profiler CPU/s at 100us": steady}
+
+    def floor(self, austin):
+        """The CPU per wall second of docs/cpu_floor.c at 100 us on the footprint's target: one read of 10 ranges of
+        350 bytes a page apart per tick (about what a pass of ours reads there) and a sleep to the next deadline.
+        Measured once per round (for the first binary), since it belongs to the machine."""
+        if austin != self.args.austin:
+            return {}
+        exe = self.path("cpu_floor")
+        if not os.path.exists(exe):
+            cc = shutil.which("cc") or shutil.which("gcc")
+            if cc is None:
+                raise RuntimeError("no C compiler (cc) to build docs/cpu_floor.c")
+            built = run([cc, "-O2", "-o", exe, os.path.join(ROOT, "docs", "cpu_floor.c")])
+            if built.status != 0 or not os.path.exists(exe):
+                raise RuntimeError("cc could not build docs/cpu_floor.c: %s" % built.stderr.strip())
+        t = start_target([self.py, "-S", target("busy_and_sleeping.py"), "8"])
+        try:
+            heap = None
+            with open("/proc/%d/maps" % t.pid) as maps:
+                for line in maps:
+                    if line.rstrip().endswith("[heap]"):
+                        heap = int(line.split("-")[0], 16)
+                        break
+            if heap is None:
+                raise RuntimeError("the target has no [heap] mapping")
+            time.sleep(1.5)
+            out = subprocess.run([exe, str(t.pid), hex(heap), "3", "100", "10", "350", "4096"],
+                                 capture_output=True, text=True, timeout=30)
+            if out.returncode != 0:
+                raise RuntimeError("cpu_floor failed: %s" % (out.stderr.strip() or out.stdout.strip()))
+            cpu, ticks, failed = out.stdout.split()
+        finally:
+            t.kill()
+            t.wait()
+        return {"C loop floor CPU/s at 100us": float(cpu), "C loop floor rate Hz": int(ticks) / 3.0}
 
     def slowdown(self, austin):
         result = self.path("work.txt")
