@@ -38,6 +38,7 @@ final class Training {
     /** The converters' group. */
     static final String CONVERTERS = "convert";
     static final long LIMIT_MS = 20_000;
+    private static final String NULL_DEVICE = "/dev/null";
     private static final String[] PACKAGES = {"io/austin/sampler/", "com/sun/jna/"};
     private static final String PROGRAM = "import time\n"
             + "def spin(n):\n    return sum(k % 7 for k in range(n))\n"
@@ -104,7 +105,12 @@ final class Training {
             Cli.run("austin", quiet(new byte[0]), "-b", "-f", "-i", "1ms", "-x", "2", python, "-S", "-c",
                     PROGRAM);
             Cli.run("austin4", quiet(new byte[0]), "-P", "-i", "1ms", "-x", "1", python, "-S", "-c", PROGRAM);
+            // A program that ends before its interpreter is found (Austin's status 33), as 'python3 -c pass' often
+            // does: the failure's path (Reactor's error propagation, the exit message) is then in the archive too.
+            Cli.run("austin", quiet(new byte[0]), "-i", "1ms", "-o", NULL_DEVICE, python, "-S", "-c", "pass");
         }
+        // A command that cannot be started: the same failure, every time.
+        Cli.run("austin", quiet(new byte[0]), "-i", "1ms", "-o", NULL_DEVICE, "/nonexistent/austin-training");
     }
 
     /**
