@@ -51,7 +51,7 @@ public final class Warmup {
             } catch (SamplerException expected) {
                 // This JVM is not Python: the point was to load the maps and ELF readers.
             }
-            try (ProcTasks tasks = new ProcTasks(self, false)) {
+            try (ProcTasks tasks = new ProcTasks(self)) { // the attach's constructor (Java I/O until the binding)
                 exercise(tasks, self);
             }
             Signals.prepare();
@@ -72,12 +72,13 @@ public final class Warmup {
         }
     }
 
-    /** The walker's classes and buffers, run once over memory that has no Python in it (one version's layout). */
+    /** The walker's classes and buffers, run once over memory that has no Python in it (each kind of frame chain). */
     private static void walkNothing(RemoteMemory m, int self) {
-        InterpreterWalker.create(m, 3, 12, 0x1000, 0, self).walk();
+        InterpreterWalker.warmUp(m, self);
     }
 
     private static void exercise(ProcTasks tasks, int self) {
+        tasks.namespaceIds(self);
         tasks.processGone();
         tasks.isRunning(self);
         tasks.residentBytes();

@@ -1,6 +1,5 @@
 package io.austin.sampler.internal.python;
 
-import io.austin.sampler.internal.python.OffsetTable.Node;
 import io.austin.sampler.internal.RemoteMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -170,8 +169,34 @@ public final class DebugOffsets {
 
     /** Size in bytes of the block for a minor version, or -1 when the version has no block in the table. */
     public static int blockSize(int major, int minor) {
-        Node t = Layouts.debugOffsetsTable(major, minor);
-        return t.path("sizeof").asInt(-1);
+        return LayoutTable.debugPosition(major, minor, "sizeof");
+    }
+
+    /**
+     * The block a target of the table's layout {@code l} (3.13+) carries: the cookie, the version, and every field
+     * the decoder reads at its position (the garbage collector's flag as the interpreter's {@code gc} offset plus 0).
+     * The warm-up decodes it, so that an attach decodes with warm code.
+     */
+    static ByteBuffer blockOf(Layout l) {
+        int size = LayoutTable.debugPosition(l.major, l.minor, "sizeof");
+        ByteBuffer b = ByteBuffer.allocate(Math.max(size, 0)).order(ByteOrder.LITTLE_ENDIAN);
+        if (size < 8) {
+            return b;
+        }
+        b.put(0, COOKIE.getBytes(StandardCharsets.ISO_8859_1));
+        putAt(b, LayoutTable.debugPosition(l.major, l.minor, "version"), ((long) l.major << 24) | (l.minor << 16));
+        for (String f : FIELDS) {
+            putAt(b, LayoutTable.debugPosition(l.major, l.minor, f), get(l, f));
+        }
+        putAt(b, LayoutTable.debugPosition(l.major, l.minor, "interpreter_state.gc"), l.isGcCollecting);
+        putAt(b, LayoutTable.debugPosition(l.major, l.minor, "gc.collecting"), 0);
+        return b;
+    }
+
+    private static void putAt(ByteBuffer b, int position, long value) {
+        if (position >= 0 && position + 8 <= b.limit()) {
+            b.putLong(position, value);
+        }
     }
 
     /**
@@ -182,8 +207,7 @@ public final class DebugOffsets {
      *                                    values
      */
     public static Result decode(ByteBuffer block, int major, int minor) {
-        Node pos = Layouts.debugOffsetsTable(major, minor);
-        int size = pos.path("sizeof").asInt(-1);
+        int size = LayoutTable.debugPosition(major, minor, "sizeof");
         if (size < 0) {
             throw new UnsupportedPythonException("no _Py_DebugOffsets layout for Python " + major + "." + minor);
         }
@@ -196,12 +220,12 @@ public final class DebugOffsets {
         if (!COOKIE.equals(new String(cookie, StandardCharsets.ISO_8859_1))) {
             throw new UnsupportedPythonException("no xdebugpy cookie at the runtime address");
         }
-        long version = b.getLong(pos.path("version").asInt(-1));
+        long version = b.getLong(LayoutTable.debugPosition(major, minor, "version"));
         if (((version >>> 24) & 0xFF) != major || ((version >>> 16) & 0xFF) != minor) {
             throw new UnsupportedPythonException(String.format(
                     "debug block says version 0x%08x, expected %d.%d", version, major, minor));
         }
-        if (b.getLong(pos.path("free_threaded").asInt(-1)) != 0) {
+        if (b.getLong(LayoutTable.debugPosition(major, minor, "free_threaded")) != 0) {
             throw new UnsupportedPythonException("free-threaded CPython builds are not supported");
         }
         Layout table = Layouts.forVersion(major, minor);
@@ -209,11 +233,11 @@ public final class DebugOffsets {
         l.fromDebugBlock = true;
         List<LayoutDifference> diffs = new ArrayList<>();
         for (String f : FIELDS) {
-            Node p = pos.get(f);
-            if (p == null) {
+            int p = LayoutTable.debugPosition(major, minor, f);
+            if (p < 0) {
                 continue;
             }
-            long value = b.getLong(p.asInt(0));
+            long value = b.getLong(p);
             if (value < 0 || value > MAX_PLAUSIBLE) {
                 throw new UnsupportedPythonException("implausible debug offset " + f + " = " + value);
             }
@@ -223,8 +247,8 @@ public final class DebugOffsets {
             }
             set(l, f, (int) value);
         }
-        long gc = b.getLong(pos.path("interpreter_state.gc").asInt(-1));
-        long collecting = b.getLong(pos.path("gc.collecting").asInt(-1));
+        long gc = b.getLong(LayoutTable.debugPosition(major, minor, "interpreter_state.gc"));
+        long collecting = b.getLong(LayoutTable.debugPosition(major, minor, "gc.collecting"));
         if (gc < 0 || collecting < 0 || gc + collecting > MAX_PLAUSIBLE) {
             throw new UnsupportedPythonException("implausible gc offsets " + gc + " + " + collecting);
         }

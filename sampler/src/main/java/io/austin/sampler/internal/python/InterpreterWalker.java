@@ -144,6 +144,20 @@ public final class InterpreterWalker {
         return new InterpreterWalker(memory, layout, diffs, runtimeAddress, codeTypeAddress, pid);
     }
 
+    /**
+     * Runs the attach's code once over {@code memory}, which has no Python in it (the sampler's own process): a walker
+     * for each kind of frame chain (3.10's frame objects, 3.12's interpreter frames under a {@code cframe}, 3.13's
+     * from the thread state, its layout decoded from a debug-offsets block), so that an attach to any version runs
+     * code already loaded, linked and run, not cold (a cold 3.10 walker took the attach 4-6 ms).
+     */
+    public static void warmUp(RemoteMemory memory, int pid) {
+        for (int minor : new int[] {10, 12}) {
+            new InterpreterWalker(memory, Layouts.forVersion(3, minor), List.of(), 0x1000, 0, pid).walk();
+        }
+        DebugOffsets.Result r = DebugOffsets.decode(DebugOffsets.blockOf(Layouts.forVersion(3, 13)), 3, 13);
+        new InterpreterWalker(memory, r.layout(), r.differences(), 0x1000, 0, pid).walk();
+    }
+
     /** The layout in use (from the table, or for 3.13+ from the target's debug offsets). */
     public Layout layout() {
         return lay;

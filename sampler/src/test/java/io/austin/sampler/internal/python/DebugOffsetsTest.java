@@ -18,6 +18,25 @@ class DebugOffsetsTest {
         assertEquals(-1, DebugOffsets.readVersion(old.mem, 0x10));
     }
 
+    /** The warm-up's block (the table's layout as a target would carry it) decodes to the table, with no difference. */
+    @Test
+    void theBlockOfTheTableDecodesToTheTable() throws IllegalAccessException {
+        for (int minor = 13; minor <= 14; minor++) {
+            Layout table = Layouts.forVersion(3, minor);
+            DebugOffsets.Result r = DebugOffsets.decode(DebugOffsets.blockOf(table), 3, minor);
+            assertEquals(List.of(), r.differences(), "3." + minor);
+            assertEquals(3, r.version() >>> 24);
+            assertEquals(minor, (r.version() >>> 16) & 0xFF);
+            for (java.lang.reflect.Field f : Layout.class.getDeclaredFields()) {
+                if (f.getType() == int.class && !java.lang.reflect.Modifier.isStatic(f.getModifiers())
+                        && !f.getName().equals("frSize")) { // widened to cover the decoded frame fields
+                    assertEquals(f.getInt(table), f.getInt(r.layout()), "3." + minor + " " + f.getName());
+                }
+            }
+        }
+        assertEquals(0, DebugOffsets.blockOf(Layouts.forVersion(3, 12)).limit(), "no block before 3.13");
+    }
+
     @Test
     void blockSizesPerVersion() {
         assertEquals(584, DebugOffsets.blockSize(3, 13));
@@ -54,9 +73,9 @@ class DebugOffsetsTest {
     @Test
     void blockWinsOverTheTableAndDifferencesAreReported() {
         SyntheticPython py = new SyntheticPython(3, 14);
-        long pos = Layouts.debugOffsetsTable(3, 14).path("interpreter_frame.owner").asLong(-1);
+        long pos = LayoutSource.debugOffsetsTable(3, 14).path("interpreter_frame.owner").asLong(-1);
         py.mem.putLong(py.runtime + pos, 75);
-        long gcPos = Layouts.debugOffsetsTable(3, 14).path("gc.collecting").asLong(-1);
+        long gcPos = LayoutSource.debugOffsetsTable(3, 14).path("gc.collecting").asLong(-1);
         py.mem.putLong(py.runtime + gcPos, 200);
         InterpreterWalker w = py.walker();
         assertEquals(75, w.layout().frOwner);
@@ -82,7 +101,7 @@ class DebugOffsetsTest {
                 () -> InterpreterWalker.create(version.mem, 3, 13, version.runtime, 0, 1));
 
         SyntheticPython garbage = new SyntheticPython(3, 13);
-        long pos = Layouts.debugOffsetsTable(3, 13).path("thread_state.next").asLong(-1);
+        long pos = LayoutSource.debugOffsetsTable(3, 13).path("thread_state.next").asLong(-1);
         garbage.mem.putLong(garbage.runtime + pos, -8);
         assertThrows(UnsupportedPythonException.class, garbage::walker);
 

@@ -20,12 +20,13 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shipped table ({@link OffsetTableText}) is {@code offsets.json} flattened, and reads as the JSON tree does.
- * After editing offsets.json (test resources), regenerate the shipped class with
- * {@code mvn -pl sampler test -Dtest=OffsetTableTest -Daustin.regenerate=true}.
+ * The flattened table ({@link OffsetTableText}, from which {@link LayoutTableTest} renders the shipped {@link
+ * LayoutTable}) is {@code offsets.json} flattened, and reads as the JSON tree does. After editing offsets.json (test
+ * resources), regenerate both with {@code mvn -pl sampler test -Dtest='OffsetTableTest,LayoutTableTest'
+ * -Daustin.regenerate=true} (twice, when the first run changed the flattened table).
  */
 class OffsetTableTest {
-    private static final Path SHIPPED = Path.of("src/main/java/io/austin/sampler/internal/python",
+    private static final Path SHIPPED = Path.of("src/test/java/io/austin/sampler/internal/python",
             "OffsetTableText.java");
 
     static JsonNode json() throws IOException {

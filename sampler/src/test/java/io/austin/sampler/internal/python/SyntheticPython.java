@@ -34,7 +34,7 @@ final class SyntheticPython {
         this.major = major;
         this.minor = minor;
         this.lay = Layouts.forVersion(major, minor);
-        this.ver = Layouts.versionNode(major, minor);
+        this.ver = LayoutSource.versionNode(major, minor);
         int rtSize = Math.max(ver.path("runtime").path("sizeof").asInt(0), 4096);
         runtime = alloc(rtSize);
         if (DebugOffsets.blockSize(major, minor) > 0) {
@@ -61,7 +61,7 @@ final class SyntheticPython {
 
     /** Writes a debug block at {@code address} holding the table's values; {@code freeThreaded} as given. */
     void writeDebugBlock(long address, long freeThreaded) {
-        OffsetTable.Node pos = Layouts.debugOffsetsTable(major, minor);
+        OffsetTable.Node pos = LayoutSource.debugOffsetsTable(major, minor);
         ByteBuffer b = mem.at(address);
         b.put(0, "xdebugpy".getBytes(StandardCharsets.US_ASCII));
         for (String name : pos.fieldNames()) {

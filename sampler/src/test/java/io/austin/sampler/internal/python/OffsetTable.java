@@ -10,13 +10,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The layout table as the sampler ships it: {@code offsets.json} flattened into lines of text, one per value, its
- * path in the JSON tree with {@code /} between the names ({@code versions/3.13/thread_state/next=...}, array elements
- * by index), held in a generated class's constants ({@link OffsetTableText}). A sampling run loads no JSON library (a
- * JSON parser and its tree were a fifth of the classes a run loaded), and no resource: the class comes from the
- * class-data archive with the rest, where finding and reading a resource file in the jar cost a cold start about
- * 20 ms before the target could be spawned. The class is generated from {@code offsets.json} by a test, which also
- * fails when the two disagree.
+ * {@code offsets.json} flattened into lines of text, one per value, its path in the JSON tree with {@code /} between
+ * the names ({@code versions/3.13/thread_state/next=...}, array elements by index), held in a generated class's
+ * constants ({@link OffsetTableText}), and read back as a tree. The sampler once shipped the table in this form and
+ * read it at every attach; it now ships {@link LayoutTable}, code that {@link LayoutTableTest} renders from this
+ * table through {@link LayoutSource}, which the tests also build their synthetic targets from.
  */
 final class OffsetTable {
 
