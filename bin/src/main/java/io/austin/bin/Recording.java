@@ -56,9 +56,10 @@ final class Recording {
             }
         };
         try {
+            // Started before the stream is assembled: the program's start and the attach do not wait for Reactor.
             Flux<ProfileEvent> events = attachPid >= 0
-                    ? Sampler.attach(attachPid, options, listener)
-                    : Sampler.spawn(command, options, listener);
+                    ? Sampler.attachNow(attachPid, options, listener)
+                    : Sampler.spawnNow(command, options, listener);
             events.as(StackEvents.write(() -> writer)).block();
         } catch (RuntimeException e) {
             closeQuietly(writer);

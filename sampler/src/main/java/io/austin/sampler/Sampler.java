@@ -177,4 +177,34 @@ public final class Sampler {
         }
         return SamplingRun.flux(() -> Target.spawn(copy, options.quietChild()), options, listener);
     }
+
+    /**
+     * {@link #attach(int, SamplerOptions, Listener)} started now: attaches at once, on the sampler's own thread, and
+     * returns when the attach has ended (the first pass made, or a failure), blocking the caller meanwhile. The
+     * returned stream takes one subscriber, which receives everything sampled since the attach (queued meanwhile,
+     * up to {@link SamplerOptions#queueCapacity()}) or the failure; subscribe to it soon, and dispose of the
+     * subscription to end the run early. Useful where the stream's assembly should not delay the first sample: a
+     * command line tool. With {@link SamplerOptions#scheduler()} set it is {@link #attach(int, SamplerOptions,
+     * Listener)}, started on subscription.
+     */
+    public static Flux<ProfileEvent> attachNow(int pid, SamplerOptions options, Listener listener) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
+        return SamplingRun.startNow(() -> Target.attach(pid), options, listener);
+    }
+
+    /**
+     * {@link #spawn(List, SamplerOptions, Listener)} started now, as {@link #attachNow(int, SamplerOptions,
+     * Listener)}: the command starts before this returns, so its first milliseconds are not spent waiting for the
+     * caller's stream to be assembled.
+     */
+    public static Flux<ProfileEvent> spawnNow(List<String> command, SamplerOptions options, Listener listener) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
+        List<String> copy = List.copyOf(command);
+        if (copy.isEmpty()) {
+            throw new IllegalArgumentException("empty command");
+        }
+        return SamplingRun.startNow(() -> Target.spawn(copy, options.quietChild()), options, listener);
+    }
 }

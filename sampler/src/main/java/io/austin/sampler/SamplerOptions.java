@@ -4,7 +4,8 @@ import io.austin.formats.Mode;
 import java.time.Duration;
 import java.util.Objects;
 import org.reactivestreams.Publisher;
-import reactor.core.publisher.Mono;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -19,8 +20,8 @@ import reactor.core.scheduler.Scheduler;
  * @param timeout       how long to wait for the target's interpreter at start-up ({@code -t})
  * @param scheduler     the timer the passes and the emission run on, or null for the sampler's own dedicated
  *                      threads (tests pass a virtual-time scheduler)
- * @param stop          sampling ends (the footer is still emitted) when this publisher signals; {@code Mono.never()}
- *                      by default
+ * @param stop          sampling ends (the footer is still emitted) when this publisher signals; by default one that
+ *                      never does
  * @param trapSignals   whether the run catches SIGINT, SIGTERM and SIGHUP while it samples: it then forwards the
  *                      signal to a spawned target, stops with a footer, and reports the signal in
  *                      {@link Sampler.Run#stopSignal()} (the command line's behaviour; off for library use)
@@ -62,7 +63,35 @@ public record SamplerOptions(Duration interval, Mode mode, boolean gc, boolean p
      */
     public static SamplerOptions defaults() {
         return new SamplerOptions(Duration.ofNanos(100_000), Mode.WALL, false, false, false, null,
-                Duration.ofSeconds(1), null, Mono.never(), false, false, 1 << 16, Personality.AUSTIN_3);
+                Duration.ofSeconds(1), null, Never.INSTANCE, false, false, 1 << 16, Personality.AUSTIN_3);
+    }
+
+    /**
+     * The default stop trigger, a publisher that never signals: {@code Mono.never()} without Reactor, whose classes
+     * the command line would otherwise set up (a few milliseconds) before its program can start.
+     */
+    private static final class Never implements Publisher<Object>, Subscription {
+        static final Never INSTANCE = new Never();
+
+        @Override
+        public void subscribe(Subscriber<? super Object> subscriber) {
+            subscriber.onSubscribe(this);
+        }
+
+        @Override
+        public void request(long n) {
+            // nothing, ever
+        }
+
+        @Override
+        public void cancel() {
+            // nothing to stop
+        }
+
+        @Override
+        public String toString() {
+            return "never";
+        }
     }
 
     /**

@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -29,7 +31,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.concurrent.Queues;
 
 /**
  * One sampling run: the timer, the processes it samples, the header and footer, the statistics, and the ways it
@@ -67,11 +68,12 @@ public final class SamplingRun implements Sampler.Run {
     private final SamplerOptions options;
     private final Supplier<Target> opener;
     private final Sampler.Listener listener;
-    private final FluxSink<ProfileEvent> sink;
-    private final Scheduler scheduler;
+    /** The subscriber's sink, and the emitting side, once a subscriber came ({@link #bind}). */
+    private volatile FluxSink<ProfileEvent> sink;
+    private Scheduler scheduler;
     private final boolean ownScheduler;
     private final Ticker sampling;
-    private final Scheduler.Worker emitting;
+    private volatile Scheduler.Worker emitting;
     private final LongSupplier clock;
     private final RunConfig config;
     private final Counters counters = new Counters();
@@ -83,6 +85,12 @@ public final class SamplingRun implements Sampler.Run {
      */
     private final Consumer<Sample> intake = this::offer;
     private final Runnable drainNow = this::drain;
+    /**
+     * The samples on their way to the subscriber. The JDK's bounded array queue, not Reactor's: setting up Reactor's
+     * queues starts its hooks and logging (the jar opened to look for SLF4J: several milliseconds), which would then
+     * stand between the command line and its program's start. It takes no allocation per sample, and its lock is
+     * uncontended: the emitting side takes the samples every 10 ms.
+     */
     private final Queue<ProfileEvent> queue;
     private final int capacity;
     private final List<ProcessSampler> processes = new ArrayList<>();
@@ -113,8 +121,15 @@ public final class SamplingRun implements Sampler.Run {
     private Signals.Handle trap;
     /** The native binding is still to be made, or the sampling thread's slack and priority to be set after it. */
     private boolean nativePending = true;
-    private Disposable stopSubscription;
-    private Disposable drainTask;
+    private volatile Disposable stopSubscription;
+    private volatile Disposable drainTask;
+    /** Started before its subscriber came ({@link #startNow}): the subscription, not the attach, watches the stop. */
+    private boolean startedEarly;
+    /** Counted down when the attach has ended, with the first pass or with a failure. */
+    private final CountDownLatch attachEnded = new CountDownLatch(1);
+    /** A failure of the sampling worker, kept until the subscriber can be told (once). */
+    private volatile Throwable failure;
+    private final AtomicBoolean failureTold = new AtomicBoolean();
     private boolean closed;
 
     /**
@@ -131,20 +146,17 @@ public final class SamplingRun implements Sampler.Run {
     private boolean attachNotified;
     private boolean completed;
 
-    private SamplingRun(Supplier<Target> opener, SamplerOptions options, Sampler.Listener listener,
-            FluxSink<ProfileEvent> sink) {
+    private SamplingRun(Supplier<Target> opener, SamplerOptions options, Sampler.Listener listener) {
         this.opener = opener;
         this.options = options;
         this.listener = listener;
-        this.sink = sink;
         this.ownScheduler = options.scheduler() == null;
-        this.scheduler = ownScheduler ? Schedulers.newSingle("austin-emitter", true) : options.scheduler();
-        this.sampling = ownScheduler ? Ticker.thread("austin-sampler") : Ticker.on(scheduler.createWorker());
-        this.emitting = scheduler.createWorker();
+        this.sampling = ownScheduler ? Ticker.thread("austin-sampler")
+                : Ticker.on(options.scheduler().createWorker());
         this.clock = clockOf(options.scheduler());
         this.config = new RunConfig(options, clock);
         this.capacity = options.queueCapacity();
-        this.queue = Queues.<ProfileEvent>get(capacity).get();
+        this.queue = new ArrayBlockingQueue<>(capacity);
     }
 
     private static LongSupplier clockOf(Scheduler s) {
@@ -162,11 +174,88 @@ public final class SamplingRun implements Sampler.Run {
     public static Flux<ProfileEvent> flux(Supplier<Target> opener, SamplerOptions options,
             Sampler.Listener listener) {
         return Flux.create(sink -> {
-            SamplingRun run = new SamplingRun(opener, options, listener, sink);
-            sink.onRequest(n -> run.drainOnRequest());
-            sink.onDispose(run::cancel);
+            SamplingRun run = new SamplingRun(opener, options, listener);
+            run.bind(sink);
             run.sampling.run(run::attach);
         }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    /**
+     * The run started now, on the calling thread's behalf: the target is opened (a command started) and attached on
+     * the sampling thread at once, and this returns when the attach has ended (the first pass made, or a failure),
+     * the caller's thread idle meanwhile. The stream is assembled after that, while the target runs: a command
+     * line's program starts before the Reactor assembly, not after it, and that assembly does not compete with the
+     * program's start and the attach for the CPU. The stream takes one subscriber, which receives everything since
+     * the start (queued meanwhile, up to the queue's capacity) or the failure. With a scheduler of the caller's
+     * ({@link SamplerOptions#scheduler()}) this is {@link #flux}, started on subscription.
+     */
+    public static Flux<ProfileEvent> startNow(Supplier<Target> opener, SamplerOptions options,
+            Sampler.Listener listener) {
+        if (options.scheduler() != null) {
+            return flux(opener, options, listener);
+        }
+        SamplingRun run = new SamplingRun(opener, options, listener);
+        run.startedEarly = true;
+        run.sampling.run(run::attach);
+        try {
+            run.attachEnded.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        AtomicBoolean taken = new AtomicBoolean();
+        return Flux.create(sink -> {
+            if (!taken.compareAndSet(false, true)) {
+                sink.error(new IllegalStateException("a started run takes one subscriber"));
+                return;
+            }
+            run.bind(sink);
+        }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    /**
+     * The subscriber's side: the emitting worker, the sink's callbacks, the periodic hand-over; a failure that came
+     * first is passed on. The emitting worker emits nothing before the attach has ended.
+     */
+    private void bind(FluxSink<ProfileEvent> s) {
+        scheduler = ownScheduler ? Schedulers.newSingle("austin-emitter", true) : options.scheduler();
+        emitting = scheduler.createWorker();
+        sink = s;
+        s.onRequest(n -> drainOnRequest());
+        s.onDispose(this::cancel);
+        drainTask = emitting.schedulePeriodically(drainNow, 0, DRAIN_NANOS, TimeUnit.NANOSECONDS);
+        if (startedEarly) {
+            watchStop();
+        }
+        Throwable f = failure;
+        if (f != null) {
+            tell(f);
+        }
+    }
+
+    /** Stops the run when {@link SamplerOptions#stop()} signals; released with the run. */
+    private void watchStop() {
+        Disposable d = Flux.from(options.stop()).take(1).then().subscribe(x -> { }, e -> requestStop(),
+                this::requestStop);
+        stopSubscription = d;
+        sampling.run(() -> {
+            if (closed) {
+                d.dispose(); // the run ended before the subscription was made
+            }
+        });
+    }
+
+    /** Ends the stream with {@code e}: now if the subscriber is there, else when it comes; once. */
+    private void fail(Throwable e) {
+        failure = e;
+        if (sink != null) {
+            tell(e);
+        }
+    }
+
+    private void tell(Throwable e) {
+        if (failureTold.compareAndSet(false, true)) {
+            sink.error(e);
+        }
     }
 
     // ---- sampling worker -----------------------------------------------------------------------------------------
@@ -174,6 +263,7 @@ public final class SamplingRun implements Sampler.Run {
     private void attach() {
         if (cancelled) {
             shutdown();
+            attachEnded.countDown();
             return;
         }
         try {
@@ -222,20 +312,21 @@ public final class SamplingRun implements Sampler.Run {
             }
             nextDeadline = now;
             attached = true;
-            drainTask = emitting.schedulePeriodically(drainNow, 0, DRAIN_NANOS, TimeUnit.NANOSECONDS);
+            later(emitting, drainNow); // the header, at once (the periodic hand-over may be 10 ms away)
             tick();
-            if (!closed) {
+            if (!closed && !startedEarly) {
                 // After the first pass (its Reactor assembly took a millisecond or two of the target's first ones): a
                 // stop asked for meanwhile is seen at the next pass.
-                stopSubscription = Flux.from(options.stop()).take(1).then().subscribe(
-                        x -> { }, e -> requestStop(), this::requestStop);
+                watchStop();
             }
         } catch (SamplerException | LinkageError e) {
             shutdown();
-            sink.error(e);
+            fail(e);
         } catch (RuntimeException e) {
             shutdown();
-            sink.error(e);
+            fail(e);
+        } finally {
+            attachEnded.countDown();
         }
     }
 
@@ -333,7 +424,7 @@ public final class SamplingRun implements Sampler.Run {
         } catch (RuntimeException e) {
             // a defect, not bad target memory (a pass counts that as invalid samples): end the run with it, never hang
             shutdown();
-            sink.error(e);
+            fail(e);
         }
     }
 
@@ -532,6 +623,9 @@ public final class SamplingRun implements Sampler.Run {
 
     /** Schedules a task unless the worker is already gone (the run has ended meanwhile: nothing left to do). */
     private void later(Scheduler.Worker worker, Runnable task) {
+        if (worker == null) {
+            return; // no subscriber yet: its first drain hands over what is queued
+        }
         try {
             worker.schedule(task);
         } catch (java.util.concurrent.RejectedExecutionException gone) {
@@ -541,8 +635,11 @@ public final class SamplingRun implements Sampler.Run {
 
     private void dispose() {
         sampling.dispose();
-        emitting.dispose();
-        if (ownScheduler) {
+        Scheduler.Worker e = emitting;
+        if (e != null) {
+            e.dispose();
+        }
+        if (ownScheduler && scheduler != null) {
             scheduler.dispose();
         }
     }
@@ -550,10 +647,10 @@ public final class SamplingRun implements Sampler.Run {
     // ---- emitting worker -----------------------------------------------------------------------------------------
 
     private void drain() {
-        if (completed || cancelled) {
-            return;
+        if (completed || cancelled || !attached) {
+            return; // before the attach's end there is nothing to emit (a failure goes through the sink's error)
         }
-        if (attached && !attachNotified) {
+        if (!attachNotified) {
             attachNotified = true;
             added.clear(); // the children found at start-up are in processes() already
             listener.attached(this);
