@@ -429,12 +429,15 @@ class Austin4IT {
         try {
             tmux.apply(new String[] {"-f", "/dev/null", "new-session", "-d", "-s", "a4", "-x", "120", "-y", "30",
                 "-c", tmp.toString(), "sh"});
-            String run = LAUNCHER + " -i 10ms " + Pythons.any().path() + " -S -c \"open('started', 'w'); import time; time.sleep(1)\"; echo st=$?";
             for (String answer : List.of("n", "y")) {
-                tmux.apply(new String[] {"send-keys", "-t", "a4", "clear; " + run, "Enter"});
+                // Each round clears the screen and prints its name first: the previous round's question and status,
+                // still on the screen while the new command line is typed, must not be taken for this round's.
+                String run = "clear; echo round-" + answer + "; " + LAUNCHER + " -i 10ms " + Pythons.any().path()
+                        + " -S -c \"open('started', 'w'); import time; time.sleep(1)\"; echo st-" + answer + "=$?";
+                tmux.apply(new String[] {"send-keys", "-t", "a4", run, "Enter"});
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
                 String screen = tmux.apply(new String[] {"capture-pane", "-p", "-t", "a4"});
-                while (!screen.contains("[y/N]")) {
+                while (!screen.lines().anyMatch(("round-" + answer)::equals) || !screen.contains("[y/N]")) {
                     assertTrue(System.nanoTime() < deadline, "no question on the screen:\n" + screen);
                     Thread.sleep(100);
                     screen = tmux.apply(new String[] {"capture-pane", "-p", "-t", "a4"});
@@ -442,12 +445,12 @@ class Austin4IT {
                 assertTrue(screen.contains("Austin is about to generate binary output to terminal."), screen);
                 assertFalse(Files.exists(started), "nothing started before the answer");
                 tmux.apply(new String[] {"send-keys", "-t", "a4", answer, "Enter"});
-                while (!screen.contains("st=")) {
+                while (!java.util.regex.Pattern.compile("st-" + answer + "=\\d").matcher(screen).find()) {
                     assertTrue(System.nanoTime() < deadline, "austin4 did not end:\n" + screen);
                     Thread.sleep(100);
                     screen = tmux.apply(new String[] {"capture-pane", "-p", "-t", "a4"});
                 }
-                assertTrue(screen.contains("st=0"), screen);
+                assertTrue(screen.contains("st-" + answer + "=0"), screen);
                 assertEquals(answer.equals("y"), Files.exists(started), "the command ran only after a yes");
             }
         } finally {
