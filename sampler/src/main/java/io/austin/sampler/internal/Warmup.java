@@ -65,7 +65,9 @@ public final class Warmup {
     private static void warmNative() {
         int self = (int) ProcessHandle.current().pid();
         try (RemoteMemory m = ProcessVmMemory.open(self)) {
-            walkNothing(m, self);
+            // One walker: the native reader's path is the same for every frame chain (each walker holds its buffers,
+            // off the heap, until a collection finds it).
+            InterpreterWalker.create(m, 3, 12, 0x1000, 0, self).walk();
         }
         try (ProcTasks tasks = new ProcTasks(self, true)) {
             exercise(tasks, self);

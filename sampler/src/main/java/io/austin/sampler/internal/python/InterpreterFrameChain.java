@@ -18,8 +18,9 @@ final class InterpreterFrameChain implements FrameChain {
     private final long tagMask;
     private final ByteBuffer frBuf;
     private final LongIntMap seen = new LongIntMap(ChainFrames.MAX_DEPTH + 2);
-    private ByteBuffer win = PassReader.buffer(16 * 1024);
-    private ByteBuffer spare = PassReader.buffer(16 * 1024);
+    /** Both grow to the deepest window read (up to a data-stack chunk); a shallow stack needs a few hundred bytes. */
+    private ByteBuffer win = PassReader.buffer(4 * 1024);
+    private ByteBuffer spare = PassReader.buffer(4 * 1024);
     private long winStart;
     private long winEnd;
     private long winPrevious;

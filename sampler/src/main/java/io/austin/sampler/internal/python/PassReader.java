@@ -30,7 +30,8 @@ final class PassReader {
     private final int[] pfOff = new int[MAX_PLAN];
     private int pfCount;
     private final LongIntMap pfIndex = new LongIntMap(MAX_PLAN);
-    private ByteBuffer pfBuf = buffer(64 * 1024);
+    /** Grows to what a pass reads (a few KB per thread): 64 KB from the start was most of a walker's memory. */
+    private ByteBuffer pfBuf = buffer(8 * 1024);
     private final long[] mAddr = new long[MAX_BATCH];
     private final int[] mLen = new int[MAX_BATCH];
     private final int[] mOff = new int[MAX_BATCH];
