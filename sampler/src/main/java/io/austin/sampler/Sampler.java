@@ -9,6 +9,7 @@ import io.austin.sampler.internal.Warmup;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -171,11 +172,7 @@ public final class Sampler {
     public static Flux<ProfileEvent> spawn(List<String> command, SamplerOptions options, Listener listener) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(listener, "listener");
-        List<String> copy = List.copyOf(command);
-        if (copy.isEmpty()) {
-            throw new IllegalArgumentException("empty command");
-        }
-        return SamplingRun.flux(() -> Target.spawn(copy, options.quietChild()), options, listener);
+        return SamplingRun.flux(spawner(command, options), options, listener);
     }
 
     /**
@@ -201,10 +198,15 @@ public final class Sampler {
     public static Flux<ProfileEvent> spawnNow(List<String> command, SamplerOptions options, Listener listener) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(listener, "listener");
+        return SamplingRun.startNow(spawner(command, options), options, listener);
+    }
+
+    /** Starts a copy of {@code command} when called; an empty command is refused now. */
+    private static Supplier<Target> spawner(List<String> command, SamplerOptions options) {
         List<String> copy = List.copyOf(command);
         if (copy.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
-        return SamplingRun.startNow(() -> Target.spawn(copy, options.quietChild()), options, listener);
+        return () -> Target.spawn(copy, options.quietChild());
     }
 }

@@ -448,10 +448,10 @@ public final class SamplingRun implements Sampler.Run {
             finish();
             return;
         }
-        if (capacity - queue.size() < lastPassSamples + 8) {
+        int before = queue.size(); // one lock of the queue's for the room and the count
+        if (capacity - before < lastPassSamples + 8) {
             counters.lateTicks++; // the subscriber has not taken the earlier samples: skip, count
         } else {
-            int before = queue.size();
             for (int i = processes.size() - 1; i >= 0; i--) {
                 ProcessSampler p = processes.get(i);
                 if (!p.pass(now, config, counters, intake)) {

@@ -23,18 +23,11 @@ import reactor.core.Disposable;
  * next tick), where a method reference written in the pass once allocated an object per pass.
  */
 class RunAllocationTest {
-    /** A {@code Sample}: header, two references, an int and two longs, padded to 8 bytes (compressed oops). */
-    private static final double SAMPLE_BYTES = 40;
     /** What else a pass may average: a rare resident-set or thread-list change, the measurement itself. */
     private static final double SLACK_BYTES = 4;
-
-    /** 50 frames deep, busy in one long C call: the thread runs and its Python stack never changes. */
-    private static final String TARGET = "def down(n):\n"
-            + "    if n:\n"
-            + "        down(n - 1)\n"
-            + "    else:\n"
-            + "        sum(range(1 << 62))\n"
-            + "down(48)\n";
+    private static final double SAMPLE_BYTES = SampleAllocationTest.SAMPLE_BYTES;
+    /** {@link SampleAllocationTest}'s steady 50-frame stack. */
+    private static final String TARGET = SampleAllocationTest.TARGET;
 
     @Test
     void theSamplingThreadAllocatesTheSampleValuePerPassAndNothingElse() throws Exception {

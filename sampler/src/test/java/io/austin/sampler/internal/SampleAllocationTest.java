@@ -31,7 +31,7 @@ class SampleAllocationTest {
         NativeBinding.bindNow();
     }
     /** A {@code Sample}: header, two references, an int and two longs, padded to 8 bytes (compressed oops). */
-    private static final double SAMPLE_BYTES = 40;
+    static final double SAMPLE_BYTES = 40;
     /**
      * Two rounds of this many samples per mode: 10^5 in all on one interpreter ({@link Pythons#any()}), a tenth of
      * that on the others (the same code paths, a different layout), to keep the suite's time.
@@ -39,7 +39,7 @@ class SampleAllocationTest {
     private static final int SAMPLES = 50_000;
 
     /** 50 frames deep, busy in one long C call: the thread runs and its Python stack never changes. */
-    private static final String TARGET = "def down(n):\n"
+    static final String TARGET = "def down(n):\n"
             + "    if n:\n"
             + "        down(n - 1)\n"
             + "    else:\n"
