@@ -50,9 +50,22 @@ class ProcTasksTest {
         assertEquals(-1, ProcTasks.parseSecondField(new byte[4], 0));
     }
 
+    /**
+     * This process's open files that ProcTasks opens: its own and its threads' stat, statm and schedstat. Only those:
+     * the JVM and the test runner open and close other files on their own threads at any moment.
+     */
     private static long openFiles() throws Exception {
+        final java.util.regex.Pattern ours =
+                java.util.regex.Pattern.compile("/proc/" + SELF + "/(task/\\d+/)?(stat|statm|schedstat)");
         try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
+            return s.filter(fd -> {
+                        try {
+                            return ours.matcher(Files.readSymbolicLink(fd).toString()).matches();
+                        } catch (final java.io.IOException e) {
+                            return false; // closed since the listing
+                        }
+                    })
+                    .count();
         }
     }
 
