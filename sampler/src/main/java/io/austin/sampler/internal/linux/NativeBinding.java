@@ -109,6 +109,13 @@ public final class NativeBinding {
         bindNow();
     }
 
+    /** Drops {@code action} if it still waits for the binding (it has nothing left to do). */
+    public static void forget(Runnable action) {
+        synchronized (WAITING) {
+            WAITING.remove(action);
+        }
+    }
+
     /**
      * Runs {@code action} now if the binding is settled, or else on the binding's thread once it is (in the order
      * given; beyond {@value #MAX_WAITING} waiting actions, later ones are dropped: the callers are best-effort

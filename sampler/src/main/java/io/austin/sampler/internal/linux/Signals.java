@@ -109,6 +109,8 @@ public final class Signals {
             for (int i = 0; i < Stop.SIGNALS.length; i++) {
                 Signal.handle(Stop.SIGNALS[i], previous[i]);
             }
+            // Nothing left to take over: a tool about to exit must not make the binding for this (tens of ms).
+            NativeBinding.forget(this);
         }
     }
 
