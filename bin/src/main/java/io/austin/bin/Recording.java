@@ -2,7 +2,6 @@ package io.austin.bin;
 
 import io.austin.formats.ProfileEvent;
 import io.austin.formats.ProfileEventWriter;
-import io.austin.formats.StackEvents;
 import io.austin.sampler.Sampler;
 import io.austin.sampler.SamplerException;
 import io.austin.sampler.SamplerOptions;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
-import reactor.core.publisher.Flux;
 
 /** One sampling run written out, as both of austin's personalities (Austin 3.7 and Austin 4) do it. */
 final class Recording {
@@ -56,21 +54,22 @@ final class Recording {
             }
         };
         try {
-            // Started before the stream is assembled: the program's start and the attach do not wait for Reactor.
-            Flux<ProfileEvent> events = attachPid >= 0
-                    ? Sampler.attachNow(attachPid, options, listener)
-                    : Sampler.spawnNow(command, options, listener);
-            events.as(StackEvents.write(() -> writer)).block();
+            // Written on this thread, not through the stream: a run that only writes its events out needs nothing of
+            // Reactor's, whose set-up (20-30 ms) would otherwise follow a short program's end.
+            if (attachPid >= 0) {
+                Sampler.attachAndWrite(attachPid, options, listener, writer);
+            } else {
+                Sampler.spawnAndWrite(command, options, listener, writer);
+            }
+        } catch (SamplerException s) {
+            closeQuietly(writer); // written and closed by the run, unless it never started
+            throw logged(new ToolException(status.applyAsInt(s), s.getMessage(), s));
+        } catch (IOException io) {
+            closeQuietly(writer);
+            throw logged(new ToolException(ioStatus, "cannot write the output: " + reason(io), io));
         } catch (RuntimeException e) {
             closeQuietly(writer);
-            Throwable cause = reactor.core.Exceptions.unwrap(e);
-            if (cause instanceof SamplerException s) {
-                throw logged(new ToolException(status.applyAsInt(s), s.getMessage(), s));
-            }
-            if (cause instanceof IOException io) {
-                throw logged(new ToolException(ioStatus, "cannot write the output: " + reason(io), io));
-            }
-            SystemLog.error("unexpected failure: " + cause);
+            SystemLog.error("unexpected failure: " + e);
             throw e;
         }
         return run.get();

@@ -106,7 +106,7 @@ final class Training {
                     PROGRAM);
             Cli.run("austin4", quiet(new byte[0]), "-P", "-i", "1ms", "-x", "1", python, "-S", "-c", PROGRAM);
             // A program that ends before its interpreter is found (Austin's status 33), as 'python3 -c pass' often
-            // does: the failure's path (Reactor's error propagation, the exit message) is then in the archive too.
+            // does: the failure's path (the exception, the exit message) is then in the archive too.
             Cli.run("austin", quiet(new byte[0]), "-i", "1ms", "-o", NULL_DEVICE, python, "-S", "-c", "pass");
         }
         // A command that cannot be started: the same failure, every time.

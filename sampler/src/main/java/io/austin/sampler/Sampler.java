@@ -2,10 +2,13 @@ package io.austin.sampler;
 
 import io.austin.formats.Mode;
 import io.austin.formats.ProfileEvent;
-import io.austin.sampler.internal.SamplingRun;
+import io.austin.formats.ProfileEventWriter;
+import io.austin.sampler.internal.FluxRun;
+import io.austin.sampler.internal.RunWriter;
 import io.austin.sampler.internal.Snapshots;
 import io.austin.sampler.internal.Target;
 import io.austin.sampler.internal.Warmup;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -159,7 +162,7 @@ public final class Sampler {
     public static Flux<ProfileEvent> attach(int pid, SamplerOptions options, Listener listener) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(listener, "listener");
-        return SamplingRun.flux(() -> Target.attach(pid), options, listener);
+        return FluxRun.flux(() -> Target.attach(pid), options, listener);
     }
 
     /**
@@ -172,7 +175,7 @@ public final class Sampler {
     public static Flux<ProfileEvent> spawn(List<String> command, SamplerOptions options, Listener listener) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(listener, "listener");
-        return SamplingRun.flux(spawner(command, options), options, listener);
+        return FluxRun.flux(spawner(command, options), options, listener);
     }
 
     /**
@@ -187,7 +190,7 @@ public final class Sampler {
     public static Flux<ProfileEvent> attachNow(int pid, SamplerOptions options, Listener listener) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(listener, "listener");
-        return SamplingRun.startNow(() -> Target.attach(pid), options, listener);
+        return FluxRun.startNow(() -> Target.attach(pid), options, listener);
     }
 
     /**
@@ -198,7 +201,37 @@ public final class Sampler {
     public static Flux<ProfileEvent> spawnNow(List<String> command, SamplerOptions options, Listener listener) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(listener, "listener");
-        return SamplingRun.startNow(spawner(command, options), options, listener);
+        return FluxRun.startNow(spawner(command, options), options, listener);
+    }
+
+    /**
+     * {@link #attach(int, SamplerOptions, Listener)} written to {@code writer} on the calling thread, without a stream:
+     * returns the run once it has ended and every event has been written, the writer finished and closed (closed on
+     * failure too). The listener runs on the calling thread. For a caller that only writes the profile out (the
+     * austin command does): nothing of Reactor's is set up, so a short run ends sooner and takes less memory.
+     *
+     * @throws SamplerException as the stream would end with it, once the events before it are written
+     * @throws IOException      when the writer fails; the run is then cancelled, as a subscriber's cancel would
+     * @throws IllegalArgumentException with {@link SamplerOptions#scheduler()} set (its time may be virtual)
+     */
+    public static Run attachAndWrite(int pid, SamplerOptions options, Listener listener, ProfileEventWriter writer)
+            throws IOException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(writer, "writer");
+        return RunWriter.write(() -> Target.attach(pid), options, listener, writer);
+    }
+
+    /**
+     * {@link #spawn(List, SamplerOptions, Listener)} written to {@code writer} on the calling thread, as
+     * {@link #attachAndWrite(int, SamplerOptions, Listener, ProfileEventWriter)}.
+     */
+    public static Run spawnAndWrite(List<String> command, SamplerOptions options, Listener listener,
+            ProfileEventWriter writer) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(writer, "writer");
+        return RunWriter.write(spawner(command, options), options, listener, writer);
     }
 
     /** Starts a copy of {@code command} when called; an empty command is refused now. */

@@ -322,6 +322,152 @@ class SamplerIT {
         }
     }
 
+    /** A writer that keeps what it is given, says on which threads, and can fail at one event. */
+    private static final class KeepingWriter implements io.austin.formats.ProfileEventWriter {
+        final List<ProfileEvent> events = new ArrayList<>();
+        final java.util.Set<String> threads = new java.util.HashSet<>();
+        final int failAt;
+        boolean finished;
+        boolean closed;
+
+        KeepingWriter(int failAt) {
+            this.failAt = failAt;
+        }
+
+        @Override
+        public void write(ProfileEvent event) throws java.io.IOException {
+            threads.add(Thread.currentThread().getName());
+            if (events.size() == failAt) {
+                throw new java.io.IOException("disk full");
+            }
+            events.add(event);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void finish() {
+            finished = true;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    /**
+     * Written on the calling thread, without a stream: the whole run from the header to the footer, the listener told
+     * on that thread before the first event, the writer finished and closed, the program's first 300 ms covered.
+     */
+    @Test
+    void spawnAndWriteWritesTheWholeRunOnTheCallingThread() throws Exception {
+        Python py = Pythons.any();
+        Path truth = Files.createTempFile("busy", ".txt");
+        KeepingWriter writer = new KeepingWriter(-1);
+        List<String> told = new ArrayList<>();
+        Sampler.Run run = Sampler.spawnAndWrite(List.of(py.path().toString(), "-S",
+                Pythons.target("busy_start.py").toString(), truth.toString()), options(),
+                r -> told.add(Thread.currentThread().getName() + " " + writer.events.size()), writer);
+        double seconds = Double.parseDouble(Files.readString(truth).strip());
+        Files.delete(truth);
+        String me = Thread.currentThread().getName();
+        assertEquals(List.of(me + " 0"), told, "the listener, on this thread, before the first event");
+        assertEquals(java.util.Set.of(me), writer.threads, "every event written on this thread");
+        assertTrue(writer.finished && writer.closed);
+        List<ProfileEvent> events = writer.events;
+        assertEquals(new Metadata("austin", "3.7.0"), events.get(0));
+        assertEquals("duration", ((Metadata) events.get(events.size() - 1)).key());
+        long busy = samples(events).stream().filter(e -> has(e, "busy")).mapToLong(Sample::time).sum();
+        double coverage = busy / (seconds * 1e6);
+        assertTrue(coverage > 0.9 && coverage < 1.1, "the loop's time covered: " + coverage + " of " + seconds
+                + " s");
+        assertTrue(run.spawned() && run.stats().samples() == samples(events).size(), run.stats().toString());
+    }
+
+    @Test
+    void spawnAndWriteThrowsALaunchFailureWithAustinsStatus() {
+        KeepingWriter writer = new KeepingWriter(-1);
+        SamplerException e = assertThrows(SamplerException.class, () -> Sampler.spawnAndWrite(
+                List.of("/nonexistent/command"), options(), r -> { }, writer));
+        assertEquals(33, e.exitStatus(), e.getMessage());
+        assertTrue(writer.closed && writer.events.isEmpty());
+    }
+
+    /** The output cannot be written: the failure is thrown, and the program the run started is stopped. */
+    @Test
+    void aWriterThatFailsCancelsTheRunAndStopsItsProgram() throws Exception {
+        Python py = Pythons.any();
+        KeepingWriter writer = new KeepingWriter(50);
+        AtomicReference<Sampler.Run> run = new AtomicReference<>();
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> Sampler.spawnAndWrite(
+                List.of(py.path().toString(), "-S", Pythons.target("busy_and_sleeping.py").toString(), "30"),
+                options(), run::set, writer));
+        assertEquals("disk full", e.getMessage());
+        assertTrue(writer.closed);
+        Path proc = Path.of("/proc/" + run.get().pid());
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (Files.exists(proc) && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertFalse(Files.exists(proc), "the program is terminated and reaped");
+    }
+
+    /**
+     * Attached and written until the stop trigger fires (a plain Reactive Streams subscription to it); an interrupt
+     * of the writing thread cancels the run. An attached program is left running both times.
+     */
+    @Test
+    void attachAndWriteEndsWithTheStopTriggerOrAnInterrupt() throws Exception {
+        Python py = Pythons.any();
+        Process target = new ProcessBuilder(py.path().toString(), "-S",
+                Pythons.target("busy_and_sleeping.py").toString(), "30").start();
+        try {
+            target.getInputStream().read(); // "ready"
+            KeepingWriter writer = new KeepingWriter(-1);
+            Sampler.Run run = Sampler.attachAndWrite((int) target.pid(),
+                    options().withStop(reactor.core.publisher.Mono.delay(Duration.ofMillis(300))), r -> { }, writer);
+            assertTrue(samples(writer.events).stream().anyMatch(e -> has(e, "busy")), "samples of the program");
+            assertEquals("duration", ((Metadata) writer.events.get(writer.events.size() - 1)).key(), "the footer");
+            assertTrue(writer.finished && writer.closed);
+            assertFalse(run.spawned());
+            assertTrue(target.isAlive(), "an attached program is left running");
+
+            KeepingWriter second = new KeepingWriter(-1);
+            AtomicReference<Sampler.Run> interrupted = new AtomicReference<>();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread writing = new Thread(() -> {
+                try {
+                    Sampler.attachAndWrite((int) target.pid(), options(), interrupted::set, second);
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            });
+            writing.start();
+            Thread.sleep(300);
+            writing.interrupt();
+            writing.join(10_000);
+            assertTrue(thrown.get() instanceof java.io.InterruptedIOException, String.valueOf(thrown.get()));
+            assertTrue(second.closed && !second.finished, "closed, not finished: no footer");
+            long passes = interrupted.get().stats().passes();
+            Thread.sleep(100);
+            assertEquals(passes, interrupted.get().stats().passes(), "no pass after the interrupt");
+            assertTrue(target.isAlive(), "an attached program is left running");
+        } finally {
+            target.destroyForcibly();
+            target.waitFor();
+        }
+    }
+
+    @Test
+    void aRunWrittenOnTheCallingThreadTakesNoScheduler() {
+        assertThrows(IllegalArgumentException.class, () -> Sampler.spawnAndWrite(List.of("/bin/true"),
+                options().withScheduler(reactor.core.scheduler.Schedulers.immediate()), r -> { },
+                new KeepingWriter(-1)));
+    }
+
     @Test
     void vanishedPidEndsWithAustinsStatus() throws Exception {
         Process p = new ProcessBuilder("/bin/true").start();

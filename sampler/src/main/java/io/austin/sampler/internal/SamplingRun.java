@@ -15,6 +15,7 @@ import io.austin.sampler.internal.linux.ProcTasks;
 import io.austin.sampler.internal.linux.ProcessTree;
 import io.austin.sampler.internal.linux.Signals;
 import io.austin.sampler.internal.linux.Threads;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,35 +23,35 @@ import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * One sampling run: the timer, the processes it samples, the header and footer, the statistics, and the ways it
- * stops (the targets end, the exposure elapses, the stop trigger or a signal fires, the subscriber cancels).
+ * stops (the targets end, the exposure elapses, the stop trigger or a signal fires, the consumer cancels).
  *
- * <p>Two workers share the run. The sampling worker attaches, then runs one pass per tick on absolute deadlines (a
- * late tick does not shift the next ones; ticks a pass overran are skipped and counted) and puts the samples into a
- * bounded queue; it never waits for the subscriber. With the sampler's own threads it is a thread of its own that
- * sleeps to each deadline, with a small timer slack so that a 100 µs interval is kept (see {@link Ticker}) and a
- * higher priority than the busy threads around it where allowed (see {@link #SAMPLER_NICE}). The
- * emitting worker hands the queue to the subscriber as demand allows, every 10 ms, whenever demand arrives and as
- * soon as the queue is a quarter full: whatever the subscriber does (writing, compiling its code, blocking on a
- * pipe) happens there, so it cannot delay a pass. When the queue is full, passes are skipped and counted.
+ * <p>The sampling worker attaches, then runs one pass per tick on absolute deadlines (a late tick does not shift the
+ * next ones; ticks a pass overran are skipped and counted) and puts the samples into a bounded queue; it never waits
+ * for the consumer. With the sampler's own threads it is a thread of its own that sleeps to each deadline, with a
+ * small timer slack so that a 100 µs interval is kept (see {@link Ticker}) and a higher priority than the busy
+ * threads around it where allowed (see {@link #SAMPLER_NICE}). When the queue is full, passes are skipped and counted.
+ *
+ * <p>One consumer takes the events on a thread of its own with {@link #handOver}: it is woken ({@link #connect})
+ * when the attach has ended, as soon as the queue is a quarter full and when the run has ended, and otherwise looks
+ * every {@link #DRAIN_NANOS}; whatever it does (writing, compiling its code, blocking on a pipe) cannot delay a pass.
+ * Two consumers exist: {@link FluxRun}, the library's stream, and {@link RunWriter}, the calling thread writing every
+ * event out (the austin command, which so needs nothing of Reactor's).
  */
 public final class SamplingRun implements Sampler.Run {
     /**
-     * How often the emitting worker hands the queue over: a wake-up costs tens of microseconds of CPU on a virtual
-     * machine, so 100 a second, not 1,000; a quarter-full queue is handed over at once.
+     * How often a consumer looks at the queue unless woken: a wake-up costs tens of microseconds of CPU on a virtual
+     * machine, so 100 a second, not 1,000; a quarter-full queue wakes it at once.
      */
-    private static final long DRAIN_NANOS = 10_000_000L;
+    static final long DRAIN_NANOS = 10_000_000L;
     /** How often children mode looks for new descendants, as Austin does. */
     private static final long REFRESH_NANOS = 100_000_000L;
     /**
@@ -64,38 +65,44 @@ public final class SamplingRun implements Sampler.Run {
     private static final int SAMPLER_NICE = Integer.getInteger("austin.sampler.nice", -10);
     /** A real scheduler's clock is within this of the wall clock; a virtual one (tests) is not. */
     private static final long VIRTUAL_CLOCK_GAP_MILLIS = 60_000L;
+    private static final Runnable NOBODY = () -> { };
+
+    /** Where a consumer puts the events {@link #handOver} gives it. */
+    interface Destination {
+        /** Whether it takes one more event now. */
+        boolean wants();
+
+        void next(ProfileEvent event) throws IOException;
+    }
 
     private final SamplerOptions options;
     private final Supplier<Target> opener;
     private final Sampler.Listener listener;
-    /** The subscriber's sink, and the emitting side, once a subscriber came ({@link #bind}). */
-    private volatile FluxSink<ProfileEvent> sink;
-    private Scheduler scheduler;
-    private final boolean ownScheduler;
+    private final boolean ownThread;
     private final Ticker sampling;
-    private volatile Scheduler.Worker emitting;
     private final LongSupplier clock;
     private final RunConfig config;
     private final Counters counters = new Counters();
+    /** Wakes the consumer; nobody until one connects (its first hand-over takes what is queued). */
+    private volatile Runnable wake = NOBODY;
     /** The tick as a task, made once: a pass allocates nothing for its own scheduling. */
     private final Runnable tickTask = this::tick;
     /**
-     * The queue's intake and a drain as objects, made once: a method reference written in the pass would be a new
-     * object per pass with the quick compiler (the sampler's), which does not remove such allocations.
+     * The queue's intake and the consumer's wake-up as objects, made once: a method reference written in the pass
+     * would be a new object per pass with the quick compiler (the sampler's), which does not remove such allocations.
      */
     private final Consumer<Sample> intake = this::offer;
-    private final Runnable drainNow = this::drain;
     /**
-     * The samples on their way to the subscriber. The JDK's bounded array queue, not Reactor's: setting up Reactor's
+     * The samples on their way to the consumer. The JDK's bounded array queue, not Reactor's: setting up Reactor's
      * queues starts its hooks and logging (the jar opened to look for SLF4J: several milliseconds), which would then
      * stand between the command line and its program's start. It takes no allocation per sample, and its lock is
-     * uncontended: the emitting side takes the samples every 10 ms.
+     * uncontended: the consumer takes the samples every 10 ms.
      */
     private final Queue<ProfileEvent> queue;
     private final int capacity;
     private final List<ProcessSampler> processes = new ArrayList<>();
     private final ProcessTree tree = new ProcessTree();
-    /** Children found since the emitting worker last told the listener. */
+    /** Children found since the consumer last told the listener. */
     private final Queue<Sampler.ProcessInfo> added = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     // Written by the sampling worker, read by others.
@@ -107,6 +114,8 @@ public final class SamplingRun implements Sampler.Run {
     private volatile int stopSignal;
     private volatile boolean spawned;
     private volatile int mainPid;
+    /** A failure of the sampling worker, for the consumer (after the events queued before it). */
+    private volatile Throwable failure;
 
     // Sampling worker only.
     private Target root;
@@ -119,39 +128,23 @@ public final class SamplingRun implements Sampler.Run {
     private long exposureDeadline = Long.MAX_VALUE;
     private int lastPassSamples;
     private Signals.Handle trap;
+    private StopWatch stopWatch;
     /** The native binding is still to be made, or the sampling thread's slack and priority to be set after it. */
     private boolean nativePending = true;
-    private volatile Disposable stopSubscription;
-    private volatile Disposable drainTask;
-    /** Started before its subscriber came ({@link #startNow}): the subscription, not the attach, watches the stop. */
-    private boolean startedEarly;
     /** Counted down when the attach has ended, with the first pass or with a failure. */
     private final CountDownLatch attachEnded = new CountDownLatch(1);
-    /** A failure of the sampling worker, kept until the subscriber can be told (once). */
-    private volatile Throwable failure;
-    private final AtomicBoolean failureTold = new AtomicBoolean();
     private boolean closed;
 
-    /**
-     * A drain asked for by a request and not yet run. A subscriber that consumes without emitting (a writer's
-     * {@code handle}) requests one more for every sample: without this, a task per sample on the emitting worker.
-     */
-    private final AtomicBoolean drainPending = new AtomicBoolean();
-    private final Runnable pendingDrain = () -> {
-        drainPending.set(false);
-        drain();
-    };
-
-    // Emitting worker only.
+    // The consumer's thread only.
     private boolean attachNotified;
-    private boolean completed;
 
-    private SamplingRun(Supplier<Target> opener, SamplerOptions options, Sampler.Listener listener) {
+    /** A run to be started with {@link #start()}; nothing happens before. */
+    SamplingRun(Supplier<Target> opener, SamplerOptions options, Sampler.Listener listener) {
         this.opener = opener;
         this.options = options;
         this.listener = listener;
-        this.ownScheduler = options.scheduler() == null;
-        this.sampling = ownScheduler ? Ticker.thread("austin-sampler")
+        this.ownThread = options.scheduler() == null;
+        this.sampling = ownThread ? Ticker.thread("austin-sampler")
                 : Ticker.on(options.scheduler().createWorker());
         this.clock = clockOf(options.scheduler());
         this.config = new RunConfig(options, clock);
@@ -167,95 +160,141 @@ public final class SamplingRun implements Sampler.Run {
         return () -> s.now(TimeUnit.NANOSECONDS);
     }
 
-    /**
-     * The run as a stream: header metadata, the samples of each pass, footer metadata. See
-     * {@link Sampler#attach(int, SamplerOptions, Sampler.Listener)} for the contract.
-     */
-    public static Flux<ProfileEvent> flux(Supplier<Target> opener, SamplerOptions options,
-            Sampler.Listener listener) {
-        return Flux.create(sink -> {
-            SamplingRun run = new SamplingRun(opener, options, listener);
-            run.bind(sink);
-            run.sampling.run(run::attach);
-        }, FluxSink.OverflowStrategy.BUFFER);
+    /** Opens the target (a command started) and attaches, on the sampling worker; passes follow. */
+    void start() {
+        sampling.run(this::attach);
     }
 
-    /**
-     * The run started now, on the calling thread's behalf: the target is opened (a command started) and attached on
-     * the sampling thread at once, and this returns when the attach has ended (the first pass made, or a failure),
-     * the caller's thread idle meanwhile. The stream is assembled after that, while the target runs: a command
-     * line's program starts before the Reactor assembly, not after it, and that assembly does not compete with the
-     * program's start and the attach for the CPU. The stream takes one subscriber, which receives everything since
-     * the start (queued meanwhile, up to the queue's capacity) or the failure. With a scheduler of the caller's
-     * ({@link SamplerOptions#scheduler()}) this is {@link #flux}, started on subscription.
-     */
-    public static Flux<ProfileEvent> startNow(Supplier<Target> opener, SamplerOptions options,
-            Sampler.Listener listener) {
-        if (options.scheduler() != null) {
-            return flux(opener, options, listener);
-        }
-        SamplingRun run = new SamplingRun(opener, options, listener);
-        run.startedEarly = true;
-        run.sampling.run(run::attach);
+    /** Waits until the attach has ended: the first pass made, or a failure. */
+    void awaitAttach() {
         try {
-            run.attachEnded.await();
+            attachEnded.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        AtomicBoolean taken = new AtomicBoolean();
-        return Flux.create(sink -> {
-            if (!taken.compareAndSet(false, true)) {
-                sink.error(new IllegalStateException("a started run takes one subscriber"));
-                return;
-            }
-            run.bind(sink);
-        }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    /** The consumer: woken with {@code wakeUp} whenever there is something to take. */
+    void connect(Runnable wakeUp) {
+        wake = wakeUp;
+        wakeUp.run(); // what was queued before it came
     }
 
     /**
-     * The subscriber's side: the emitting worker, the sink's callbacks, the periodic hand-over; a failure that came
-     * first is passed on. The emitting worker emits nothing before the attach has ended.
+     * The run's end for the consumer (called on its thread): the sampling worker's failure once every event queued
+     * before it has been handed over, or null.
      */
-    private void bind(FluxSink<ProfileEvent> s) {
-        scheduler = ownScheduler ? Schedulers.newSingle("austin-emitter", true) : options.scheduler();
-        emitting = scheduler.createWorker();
-        sink = s;
-        s.onRequest(n -> drainOnRequest());
-        s.onDispose(this::cancel);
-        drainTask = emitting.schedulePeriodically(drainNow, 0, DRAIN_NANOS, TimeUnit.NANOSECONDS);
-        if (startedEarly) {
-            watchStop();
-        }
+    Throwable failure() {
         Throwable f = failure;
-        if (f != null) {
-            tell(f);
-        }
+        return f != null && (queue.isEmpty() || !attached) ? f : null;
     }
 
-    /** Stops the run when {@link SamplerOptions#stop()} signals; released with the run. */
-    private void watchStop() {
-        Disposable d = Flux.from(options.stop()).take(1).then().subscribe(x -> { }, e -> requestStop(),
-                this::requestStop);
-        stopSubscription = d;
-        sampling.run(() -> {
-            if (closed) {
-                d.dispose(); // the run ended before the subscription was made
+    /**
+     * Hands the consumer what there is to take, as far as it {@linkplain Destination#wants wants}: after the attach
+     * the listener's calls (attached, then each child found), the events in order, then the footer. True once
+     * everything, footer included, has been handed over: the run is complete.
+     */
+    boolean handOver(Destination d) throws IOException {
+        if (!attached || cancelled) {
+            return false; // before the attach's end there is nothing to hand over (a failure is told by failure())
+        }
+        if (!attachNotified) {
+            attachNotified = true;
+            added.clear(); // the children found at start-up are in processes() already
+            listener.attached(this);
+        }
+        for (Sampler.ProcessInfo p = added.poll(); p != null; p = added.poll()) {
+            listener.processAdded(this, p);
+        }
+        // The demand is read again after each event: what a subscriber requests from its onNext is served now.
+        while (d.wants()) {
+            ProfileEvent e = queue.poll();
+            if (e == null) {
+                break;
             }
+            d.next(e);
+        }
+        List<Metadata> end = footer;
+        if (end == null || !queue.isEmpty()) {
+            return false;
+        }
+        for (Metadata m : end) {
+            d.next(m);
+        }
+        sampling.run(sampling::dispose);
+        return true;
+    }
+
+    /** The consumer is gone: the run stops (a spawned target still running is terminated) and lets go of all. */
+    void cancel() {
+        if (cancelled) {
+            return;
+        }
+        cancelled = true;
+        // The processes belong to the sampling worker: it releases them after the pass in progress, if any.
+        sampling.run(() -> {
+            shutdown();
+            sampling.dispose();
         });
     }
 
-    /** Ends the stream with {@code e}: now if the subscriber is there, else when it comes; once. */
-    private void fail(Throwable e) {
-        failure = e;
-        if (sink != null) {
-            tell(e);
+    /** Whether the sampling runs on a thread of the sampler's own (not a scheduler of the caller's). */
+    boolean ownThread() {
+        return ownThread;
+    }
+
+    /** The run's clock, in nanoseconds. */
+    long now() {
+        return clock.getAsLong();
+    }
+
+    /**
+     * The stop trigger's subscriber: the first signal of {@link SamplerOptions#stop()} (an item, the end, an
+     * error) stops the run; a plain Reactive Streams subscriber, so that the default trigger costs nothing of
+     * Reactor's. Made after the first pass; cancelled with the run.
+     */
+    private final class StopWatch implements Subscriber<Object> {
+        private volatile Subscription subscription;
+        private volatile boolean done;
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            subscription = s;
+            if (done) {
+                s.cancel();
+            } else {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onNext(Object item) {
+            requestStop();
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            requestStop();
+        }
+
+        @Override
+        public void onComplete() {
+            requestStop();
+        }
+
+        void cancel() {
+            done = true;
+            Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
         }
     }
 
-    private void tell(Throwable e) {
-        if (failureTold.compareAndSet(false, true)) {
-            sink.error(e);
-        }
+    /** Ends the run with {@code e} for the consumer, after the events before it. */
+    private void fail(Throwable e) {
+        failure = e;
+        wake.run();
     }
 
     // ---- sampling worker -----------------------------------------------------------------------------------------
@@ -312,12 +351,12 @@ public final class SamplingRun implements Sampler.Run {
             }
             nextDeadline = now;
             attached = true;
-            later(emitting, drainNow); // the header, at once (the periodic hand-over may be 10 ms away)
+            wake.run(); // the header, at once (the periodic hand-over may be 10 ms away)
             tick();
-            if (!closed && !startedEarly) {
-                // After the first pass (its Reactor assembly took a millisecond or two of the target's first ones): a
-                // stop asked for meanwhile is seen at the next pass.
-                watchStop();
+            if (!closed) {
+                // After the first pass: a stop asked for meanwhile is seen at the next pass.
+                stopWatch = new StopWatch();
+                options.stop().subscribe(stopWatch);
             }
         } catch (SamplerException | LinkageError e) {
             shutdown();
@@ -344,7 +383,7 @@ public final class SamplingRun implements Sampler.Run {
             return;
         }
         nativePending = false;
-        if (ownScheduler) {
+        if (ownThread) {
             Threads.timerSlack(1_000);
             Threads.renice(SAMPLER_NICE);
         }
@@ -463,7 +502,7 @@ public final class SamplingRun implements Sampler.Run {
             int size = queue.size();
             lastPassSamples = Math.max(0, size - before);
             if (size > capacity / 4 && before <= capacity / 4) {
-                later(emitting, drainNow);
+                wake.run();
             }
             if (processes.isEmpty() && !liveRoot()) {
                 finish();
@@ -520,7 +559,7 @@ public final class SamplingRun implements Sampler.Run {
         counters.durationMicros = Math.max(0, (now - startNanos) / 1000);
         footer = RunMetadata.footer(options, counters);
         shutdown();
-        later(emitting, this::drain);
+        wake.run();
     }
 
     /** After a signal was forwarded to a spawned target, give it a moment to end by itself, as Austin waits. */
@@ -558,8 +597,8 @@ public final class SamplingRun implements Sampler.Run {
             trap.close();
             trap = null;
         }
-        if (stopSubscription != null) {
-            stopSubscription.dispose();
+        if (stopWatch != null) {
+            stopWatch.cancel();
         }
     }
 
@@ -596,89 +635,6 @@ public final class SamplingRun implements Sampler.Run {
                 Signals.send(mainPid, signal);
             }
             requestStop();
-        }
-    }
-
-    private void cancel() {
-        if (cancelled) {
-            return;
-        }
-        cancelled = true;
-        if (drainTask != null) {
-            drainTask.dispose();
-        }
-        // The processes belong to the sampling worker: it releases them after the pass in progress, if any.
-        sampling.run(() -> {
-            shutdown();
-            dispose();
-        });
-    }
-
-    /** A request from downstream: one drain, unless one is already waiting to run. */
-    private void drainOnRequest() {
-        if (!drainPending.getAndSet(true)) {
-            later(emitting, pendingDrain);
-        }
-    }
-
-    /** Schedules a task unless the worker is already gone (the run has ended meanwhile: nothing left to do). */
-    private void later(Scheduler.Worker worker, Runnable task) {
-        if (worker == null) {
-            return; // no subscriber yet: its first drain hands over what is queued
-        }
-        try {
-            worker.schedule(task);
-        } catch (java.util.concurrent.RejectedExecutionException gone) {
-            // disposed: the run is over
-        }
-    }
-
-    private void dispose() {
-        sampling.dispose();
-        Scheduler.Worker e = emitting;
-        if (e != null) {
-            e.dispose();
-        }
-        if (ownScheduler && scheduler != null) {
-            scheduler.dispose();
-        }
-    }
-
-    // ---- emitting worker -----------------------------------------------------------------------------------------
-
-    private void drain() {
-        if (completed || cancelled || !attached) {
-            return; // before the attach's end there is nothing to emit (a failure goes through the sink's error)
-        }
-        if (!attachNotified) {
-            attachNotified = true;
-            added.clear(); // the children found at start-up are in processes() already
-            listener.attached(this);
-        }
-        if (attachNotified) {
-            for (Sampler.ProcessInfo p = added.poll(); p != null; p = added.poll()) {
-                listener.processAdded(this, p);
-            }
-        }
-        // The demand is read again after each event: what a subscriber requests from its onNext is served now.
-        while (sink.requestedFromDownstream() > 0) {
-            ProfileEvent e = queue.poll();
-            if (e == null) {
-                break;
-            }
-            sink.next(e);
-        }
-        List<Metadata> end = footer;
-        if (end != null && queue.isEmpty()) {
-            completed = true;
-            if (drainTask != null) {
-                drainTask.dispose();
-            }
-            for (Metadata m : end) {
-                sink.next(m);
-            }
-            sink.complete();
-            sampling.run(this::dispose);
         }
     }
 
