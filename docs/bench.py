@@ -190,7 +190,14 @@ class Bench:
     def startup(self, austin):
         alone = min(run([self.py, "-S", "-c", "pass"]).wall for _ in range(3))
         profiled = run([austin, "-i", "1ms", "-o", os.devnull, self.py, "-S", "-c", "pass"]).wall
-        return {"start-up ms over python": (profiled - alone) * 1000}
+        # What follows a program's end: a short program writes its last moment (perf_counter: the monotonic
+        # clock, the same in both processes) and austin's exit is timed against it.
+        last = self.path("last.txt")
+        program = "import sys, time; open(sys.argv[1], 'w').write(repr(time.perf_counter()))"
+        run([austin, "-i", "1ms", "-o", os.devnull, self.py, "-S", "-c", program, last])
+        ended = time.perf_counter()
+        return {"start-up ms over python": (profiled - alone) * 1000,
+                "exit after the program's end ms": (ended - float(open(last).read())) * 1000}
 
     def coverage(self, austin):
         """Coverage of busy_start.py's 300 ms loop, and how long after the launch its first line ran (both
