@@ -243,11 +243,6 @@ public final class SamplingRun implements Sampler.Run {
         return ownThread;
     }
 
-    /** The run's clock, in nanoseconds. */
-    long now() {
-        return clock.getAsLong();
-    }
-
     /**
      * The stop trigger's subscriber: the first signal of {@link SamplerOptions#stop()} (an item, the end, an
      * error) stops the run; a plain Reactive Streams subscriber, so that the default trigger costs nothing of
