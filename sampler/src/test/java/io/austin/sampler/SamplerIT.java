@@ -259,6 +259,16 @@ class SamplerIT {
         assertFalse(e.getMessage().contains("\n"));
     }
 
+    /** A whole run of busy_start.py: the header first, the footer last, the loop's time covered (0.9 to 1.1). */
+    private static void assertWholeRunCoveringTheLoop(List<ProfileEvent> events, double seconds) {
+        assertEquals(new Metadata("austin", "3.7.0"), events.get(0));
+        assertEquals("duration", ((Metadata) events.get(events.size() - 1)).key());
+        long busy = samples(events).stream().filter(e -> has(e, "busy")).mapToLong(Sample::time).sum();
+        double coverage = busy / (seconds * 1e6);
+        assertTrue(coverage > 0.9 && coverage < 1.1, "the loop's time covered: " + coverage + " of " + seconds
+                + " s");
+    }
+
     /**
      * Started now: the program runs (and is sampled) before anyone subscribes; what was sampled meanwhile waits in the
      * queue, and the subscriber, coming after the program has ended, receives all of it from the header to the
@@ -279,12 +289,7 @@ class SamplerIT {
         Files.delete(truth);
         assertTrue(run.get() == null, "the listener is told on the emitting side, once subscribed");
         List<ProfileEvent> events = flux.collectList().block(Duration.ofSeconds(30));
-        assertEquals(new Metadata("austin", "3.7.0"), events.get(0));
-        assertEquals("duration", ((Metadata) events.get(events.size() - 1)).key());
-        long busy = samples(events).stream().filter(e -> has(e, "busy")).mapToLong(Sample::time).sum();
-        double coverage = busy / (seconds * 1e6);
-        assertTrue(coverage > 0.9 && coverage < 1.1, "the loop's time covered: " + coverage + " of " + seconds
-                + " s");
+        assertWholeRunCoveringTheLoop(events, seconds);
         assertTrue(run.get() != null && run.get().spawned(), "the run, once subscribed");
         assertThrows(IllegalStateException.class, () -> flux.blockLast(Duration.ofSeconds(5)), "one subscriber");
     }
@@ -297,14 +302,19 @@ class SamplerIT {
         assertEquals(33, e.exitStatus(), e.getMessage());
     }
 
+    /** busy_and_sleeping.py for 30 s, once it says it is ready. */
+    private static Process busyAndSleeping() throws java.io.IOException {
+        Process target = new ProcessBuilder(Pythons.any().path().toString(), "-S",
+                Pythons.target("busy_and_sleeping.py").toString(), "30").start();
+        target.getInputStream().read(); // "ready"
+        return target;
+    }
+
     /** Attached now to a running program: the stream, subscribed later, holds its samples; disposing ends the run. */
     @Test
     void attachNowThenDisposeEndsTheRun() throws Exception {
-        Python py = Pythons.any();
-        Process target = new ProcessBuilder(py.path().toString(), "-S",
-                Pythons.target("busy_and_sleeping.py").toString(), "30").start();
+        Process target = busyAndSleeping();
         try {
-            target.getInputStream().read(); // "ready"
             AtomicReference<Sampler.Run> run = new AtomicReference<>();
             Flux<ProfileEvent> flux = Sampler.attachNow((int) target.pid(), options(), run::set);
             Thread.sleep(200); // sampled meanwhile, unsubscribed
@@ -378,12 +388,7 @@ class SamplerIT {
         assertEquals(java.util.Set.of(me), writer.threads, "every event written on this thread");
         assertTrue(writer.finished && writer.closed);
         List<ProfileEvent> events = writer.events;
-        assertEquals(new Metadata("austin", "3.7.0"), events.get(0));
-        assertEquals("duration", ((Metadata) events.get(events.size() - 1)).key());
-        long busy = samples(events).stream().filter(e -> has(e, "busy")).mapToLong(Sample::time).sum();
-        double coverage = busy / (seconds * 1e6);
-        assertTrue(coverage > 0.9 && coverage < 1.1, "the loop's time covered: " + coverage + " of " + seconds
-                + " s");
+        assertWholeRunCoveringTheLoop(events, seconds);
         assertTrue(run.spawned() && run.stats().samples() == samples(events).size(), run.stats().toString());
     }
 
@@ -421,11 +426,8 @@ class SamplerIT {
      */
     @Test
     void attachAndWriteEndsWithTheStopTriggerOrAnInterrupt() throws Exception {
-        Python py = Pythons.any();
-        Process target = new ProcessBuilder(py.path().toString(), "-S",
-                Pythons.target("busy_and_sleeping.py").toString(), "30").start();
+        Process target = busyAndSleeping();
         try {
-            target.getInputStream().read(); // "ready"
             KeepingWriter writer = new KeepingWriter(-1);
             Sampler.Run run = Sampler.attachAndWrite((int) target.pid(),
                     options().withStop(reactor.core.publisher.Mono.delay(Duration.ofMillis(300))), r -> { }, writer);
