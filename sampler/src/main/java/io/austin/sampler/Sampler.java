@@ -160,8 +160,7 @@ public final class Sampler {
      * Python its children are looked for (status 39 if there is none) and the run lasts as long as the target.
      */
     public static Flux<ProfileEvent> attach(int pid, SamplerOptions options, Listener listener) {
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(listener, "listener");
+        checked(options, listener);
         return FluxRun.flux(() -> Target.attach(pid), options, listener);
     }
 
@@ -173,35 +172,8 @@ public final class Sampler {
      * trapped signal is forwarded to it first.
      */
     public static Flux<ProfileEvent> spawn(List<String> command, SamplerOptions options, Listener listener) {
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(listener, "listener");
+        checked(options, listener);
         return FluxRun.flux(spawner(command, options), options, listener);
-    }
-
-    /**
-     * {@link #attach(int, SamplerOptions, Listener)} started now: attaches at once, on the sampler's own thread, and
-     * returns when the attach has ended (the first pass made, or a failure), blocking the caller meanwhile. The
-     * returned stream takes one subscriber, which receives everything sampled since the attach (queued meanwhile,
-     * up to {@link SamplerOptions#queueCapacity()}) or the failure; subscribe to it soon, and dispose of the
-     * subscription to end the run early. Useful where the stream's assembly should not delay the first sample: a
-     * command line tool. With {@link SamplerOptions#scheduler()} set it is {@link #attach(int, SamplerOptions,
-     * Listener)}, started on subscription.
-     */
-    public static Flux<ProfileEvent> attachNow(int pid, SamplerOptions options, Listener listener) {
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(listener, "listener");
-        return FluxRun.startNow(() -> Target.attach(pid), options, listener);
-    }
-
-    /**
-     * {@link #spawn(List, SamplerOptions, Listener)} started now, as {@link #attachNow(int, SamplerOptions,
-     * Listener)}: the command starts before this returns, so its first milliseconds are not spent waiting for the
-     * caller's stream to be assembled.
-     */
-    public static Flux<ProfileEvent> spawnNow(List<String> command, SamplerOptions options, Listener listener) {
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(listener, "listener");
-        return FluxRun.startNow(spawner(command, options), options, listener);
     }
 
     /**
@@ -216,8 +188,7 @@ public final class Sampler {
      */
     public static Run attachAndWrite(int pid, SamplerOptions options, Listener listener, ProfileEventWriter writer)
             throws IOException {
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(listener, "listener");
+        checked(options, listener);
         Objects.requireNonNull(writer, "writer");
         return RunWriter.write(() -> Target.attach(pid), options, listener, writer);
     }
@@ -228,10 +199,14 @@ public final class Sampler {
      */
     public static Run spawnAndWrite(List<String> command, SamplerOptions options, Listener listener,
             ProfileEventWriter writer) throws IOException {
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(listener, "listener");
+        checked(options, listener);
         Objects.requireNonNull(writer, "writer");
         return RunWriter.write(spawner(command, options), options, listener, writer);
+    }
+
+    private static void checked(SamplerOptions options, Listener listener) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
     }
 
     /** Starts a copy of {@code command} when called; an empty command is refused now. */

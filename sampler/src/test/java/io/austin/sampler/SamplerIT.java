@@ -269,67 +269,12 @@ class SamplerIT {
                 + " s");
     }
 
-    /**
-     * Started now: the program runs (and is sampled) before anyone subscribes; what was sampled meanwhile waits in the
-     * queue, and the subscriber, coming after the program has ended, receives all of it from the header to the
-     * footer, covering the program's 300 ms loop from its first line.
-     */
-    @Test
-    void spawnNowSamplesBeforeTheSubscriptionAndHandsEverythingOver() throws Exception {
-        Python py = Pythons.any();
-        Path truth = Files.createTempFile("busy", ".txt");
-        AtomicReference<Sampler.Run> run = new AtomicReference<>();
-        Flux<ProfileEvent> flux = Sampler.spawnNow(List.of(py.path().toString(), "-S",
-                Pythons.target("busy_start.py").toString(), truth.toString()), options(), run::set);
-        long until = System.nanoTime() + 30_000_000_000L;
-        while (Files.size(truth) == 0 && System.nanoTime() < until) { // the program's run ends, unsubscribed
-            Thread.sleep(20);
-        }
-        double seconds = Double.parseDouble(Files.readString(truth).strip());
-        Files.delete(truth);
-        assertTrue(run.get() == null, "the listener is told on the emitting side, once subscribed");
-        List<ProfileEvent> events = flux.collectList().block(Duration.ofSeconds(30));
-        assertWholeRunCoveringTheLoop(events, seconds);
-        assertTrue(run.get() != null && run.get().spawned(), "the run, once subscribed");
-        assertThrows(IllegalStateException.class, () -> flux.blockLast(Duration.ofSeconds(5)), "one subscriber");
-    }
-
-    /** A failure to start is found before the subscription and is the stream's error, with Austin's status. */
-    @Test
-    void spawnNowFailureIsTheStreamsError() {
-        Flux<ProfileEvent> flux = Sampler.spawnNow(List.of("/nonexistent/command"), options(), r -> { });
-        SamplerException e = assertThrows(SamplerException.class, () -> flux.blockLast(Duration.ofSeconds(30)));
-        assertEquals(33, e.exitStatus(), e.getMessage());
-    }
-
     /** busy_and_sleeping.py for 30 s, once it says it is ready. */
     private static Process busyAndSleeping() throws java.io.IOException {
         Process target = new ProcessBuilder(Pythons.any().path().toString(), "-S",
                 Pythons.target("busy_and_sleeping.py").toString(), "30").start();
         target.getInputStream().read(); // "ready"
         return target;
-    }
-
-    /** Attached now to a running program: the stream, subscribed later, holds its samples; disposing ends the run. */
-    @Test
-    void attachNowThenDisposeEndsTheRun() throws Exception {
-        Process target = busyAndSleeping();
-        try {
-            AtomicReference<Sampler.Run> run = new AtomicReference<>();
-            Flux<ProfileEvent> flux = Sampler.attachNow((int) target.pid(), options(), run::set);
-            Thread.sleep(200); // sampled meanwhile, unsubscribed
-            List<ProfileEvent> events = flux.take(Duration.ofMillis(300)).collectList().block(Duration.ofSeconds(30));
-            assertTrue(samples(events).stream().anyMatch(e -> has(e, "busy")), "samples of the running program");
-            assertTrue(samples(events).size() >= 100, "the 200 ms before the subscription too: "
-                    + samples(events).size());
-            assertTrue(target.isAlive(), "an attached program is left running");
-            long passes = run.get().stats().passes();
-            Thread.sleep(100);
-            assertEquals(passes, run.get().stats().passes(), "no pass after the subscription was disposed");
-        } finally {
-            target.destroyForcibly();
-            target.waitFor();
-        }
     }
 
     /** A writer that keeps what it is given, says on which threads, and can fail at one event. */

@@ -59,33 +59,6 @@ public final class FluxRun implements SamplingRun.Destination {
         }, FluxSink.OverflowStrategy.BUFFER);
     }
 
-    /**
-     * The run started now, on the calling thread's behalf: the target is opened (a command started) and attached on
-     * the sampling thread at once, and this returns when the attach has ended (the first pass made, or a failure),
-     * the caller's thread idle meanwhile. The stream is assembled after that, while the target runs: a command
-     * line's program starts before the Reactor assembly, not after it, and that assembly does not compete with the
-     * program's start and the attach for the CPU. The stream takes one subscriber, which receives everything since
-     * the start (queued meanwhile, up to the queue's capacity) or the failure. With a scheduler of the caller's
-     * ({@link SamplerOptions#scheduler()}) this is {@link #flux}, started on subscription.
-     */
-    public static Flux<ProfileEvent> startNow(Supplier<Target> opener, SamplerOptions options,
-            Sampler.Listener listener) {
-        if (options.scheduler() != null) {
-            return flux(opener, options, listener);
-        }
-        SamplingRun run = new SamplingRun(opener, options, listener);
-        run.start();
-        run.awaitAttach();
-        AtomicBoolean taken = new AtomicBoolean();
-        return Flux.create(sink -> {
-            if (!taken.compareAndSet(false, true)) {
-                sink.error(new IllegalStateException("a started run takes one subscriber"));
-                return;
-            }
-            new FluxRun(run, sink, options);
-        }, FluxSink.OverflowStrategy.BUFFER);
-    }
-
     @Override
     public boolean wants() {
         return sink.requestedFromDownstream() > 0;
