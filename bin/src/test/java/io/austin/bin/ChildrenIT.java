@@ -3,6 +3,7 @@ package io.austin.bin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,8 +14,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -161,6 +165,45 @@ class ChildrenIT {
                     "three child threads marked: " + r.out());
         } finally {
             parent.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * A spawned parent that is not Python, stopped with Ctrl-C: the signal is forwarded to it, and it gets its time
+     * to end by itself (here a shell whose trap writes a marker after 300 ms) before anything left is terminated.
+     */
+    @Test
+    void aSpawnedParentThatIsNotPythonEndsByItselfAfterSigint() throws Exception {
+        Path jar = Paths.get("target/austin.jar");
+        assumeTrue(Files.isRegularFile(jar), "the shaded jar is built by 'package'");
+        Pythons.Python py = Pythons.any();
+        Path pids = tmp.resolve("pids.txt");
+        Path marker = tmp.resolve("marker.txt");
+        Path out = tmp.resolve("sigint.austin");
+        String script = "trap 'sleep 0.3; echo cleaned > " + marker + "; exit 0' INT; " + py.path() + " -S "
+                + Fixtures.target("children.py") + " " + pids + " 30 & wait";
+        Process austin = new ProcessBuilder(Paths.get("austin").toAbsolutePath().toString(), "-C", "-i", "1ms", "-o",
+                out.toString(), "/bin/bash", "-c", script).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("sigint.log").toFile()).start();
+        List<ProcessHandle> descendants = List.of();
+        try {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            // Samples written: the attach is over (a signal before it ends austin at once, as it does Austin).
+            while (System.nanoTime() < deadline && (!Files.exists(pids) || !Files.exists(out)
+                    || Files.size(out) < 20_000)) {
+                Thread.sleep(50);
+            }
+            descendants = austin.toHandle().descendants().toList();
+            new ProcessBuilder("kill", "-INT", Long.toString(austin.pid())).start().waitFor();
+            assertTrue(austin.waitFor(20, TimeUnit.SECONDS), "austin did not stop");
+            assertEquals(AustinCommand.SIGINT_STATUS, austin.exitValue(), Files.readString(tmp.resolve("sigint.log")));
+            assertTrue(Files.exists(marker), "the shell's trap ran to its end");
+            assertEquals("cleaned\n", Files.readString(marker));
+            TextProfile p = TextProfile.parse(Files.readString(out));
+            assertTrue(pids(p).size() >= 4, "the Python parent and its three children: " + pids(p));
+        } finally {
+            austin.destroyForcibly().waitFor();
+            descendants.forEach(ProcessHandle::destroyForcibly);
         }
     }
 }

@@ -11,13 +11,10 @@ import io.austin.sampler.SamplerException;
 import io.austin.sampler.SamplerOptions;
 import io.austin.sampler.SamplerStats;
 import io.austin.sampler.internal.linux.NativeBinding;
-import io.austin.sampler.internal.linux.ProcTasks;
-import io.austin.sampler.internal.linux.ProcessTree;
 import io.austin.sampler.internal.linux.Signals;
 import io.austin.sampler.internal.linux.Threads;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,13 +23,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * One sampling run: the timer, the processes it samples, the header and footer, the statistics, and the ways it
- * stops (the targets end, the exposure elapses, the stop trigger or a signal fires, the consumer cancels).
+ * One sampling run: the timer, the processes it samples ({@link RunProcesses}), the header and footer, the
+ * statistics, and the ways it stops (the targets end, the exposure elapses, the stop trigger or a signal fires, the
+ * consumer cancels).
  *
  * <p>The sampling worker attaches, then runs one pass per tick on absolute deadlines (a late tick does not shift the
  * next ones; ticks a pass overran are skipped and counted) and puts the samples into a bounded queue; it never waits
@@ -52,8 +48,6 @@ public final class SamplingRun implements Sampler.Run {
      * machine, so 100 a second, not 1,000; a quarter-full queue wakes it at once.
      */
     static final long DRAIN_NANOS = 10_000_000L;
-    /** How often children mode looks for new descendants, as Austin does. */
-    private static final long REFRESH_NANOS = 100_000_000L;
     /**
      * What the sampling thread adds to its nice value, where the kernel allows it (root, CAP_SYS_NICE or
      * RLIMIT_NICE). On a machine whose CPUs are all busy a thread at nice 0 waits milliseconds for a CPU after each
@@ -100,13 +94,9 @@ public final class SamplingRun implements Sampler.Run {
      */
     private final Queue<ProfileEvent> queue;
     private final int capacity;
-    private final List<ProcessSampler> processes = new ArrayList<>();
-    private final ProcessTree tree = new ProcessTree();
-    /** Children found since the consumer last told the listener. */
-    private final Queue<Sampler.ProcessInfo> added = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final RunProcesses processes;
 
     // Written by the sampling worker, read by others.
-    private volatile List<Sampler.ProcessInfo> processInfo = List.of();
     private volatile List<Metadata> footer;
     private volatile boolean attached;
     private volatile boolean stopRequested;
@@ -118,11 +108,6 @@ public final class SamplingRun implements Sampler.Run {
     private volatile Throwable failure;
 
     // Sampling worker only.
-    private Target root;
-    private ProcTasks rootTasks;
-    private boolean parentNotPython;
-    private final List<Sampler.ProcessInfo> seen = new ArrayList<>();
-    private long nextRefresh;
     private long startNanos;
     private long nextDeadline;
     private long exposureDeadline = Long.MAX_VALUE;
@@ -148,6 +133,7 @@ public final class SamplingRun implements Sampler.Run {
                 : Ticker.on(options.scheduler().createWorker());
         this.clock = clockOf(options.scheduler());
         this.config = new RunConfig(options, clock);
+        this.processes = new RunProcesses(options, config, counters, clock);
         this.capacity = options.queueCapacity();
         this.queue = new ArrayBlockingQueue<>(capacity);
     }
@@ -200,10 +186,9 @@ public final class SamplingRun implements Sampler.Run {
         }
         if (!attachNotified) {
             attachNotified = true;
-            added.clear(); // the children found at start-up are in processes() already
             listener.attached(this);
         }
-        for (Sampler.ProcessInfo p = added.poll(); p != null; p = added.poll()) {
+        for (Sampler.ProcessInfo p = processes.nextAdded(); p != null; p = processes.nextAdded()) {
             listener.processAdded(this, p);
         }
         // The demand is read again after each event: what a subscriber requests from its onNext is served now.
@@ -243,49 +228,6 @@ public final class SamplingRun implements Sampler.Run {
         return ownThread;
     }
 
-    /**
-     * The stop trigger's subscriber: the first signal of {@link SamplerOptions#stop()} (an item, the end, an
-     * error) stops the run; a plain Reactive Streams subscriber, so that the default trigger costs nothing of
-     * Reactor's. Made after the first pass; cancelled with the run.
-     */
-    private final class StopWatch implements Subscriber<Object> {
-        private volatile Subscription subscription;
-        private volatile boolean done;
-
-        @Override
-        public void onSubscribe(Subscription s) {
-            subscription = s;
-            if (done) {
-                s.cancel();
-            } else {
-                s.request(1);
-            }
-        }
-
-        @Override
-        public void onNext(Object item) {
-            requestStop();
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            requestStop();
-        }
-
-        @Override
-        public void onComplete() {
-            requestStop();
-        }
-
-        void cancel() {
-            done = true;
-            Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-        }
-    }
-
     /** Ends the run with {@code e} for the consumer, after the events before it. */
     private void fail(Throwable e) {
         failure = e;
@@ -307,28 +249,7 @@ public final class SamplingRun implements Sampler.Run {
             afterBinding();
             spawned = target.spawned();
             mainPid = target.pid();
-            root = target;
-            PythonRuntime parent = null;
-            try {
-                ProcessSampler p = ProcessSampler.open(target, false, options.timeout(), !options.children());
-                processes.add(p);
-                parent = p.runtime();
-            } catch (SamplerException e) {
-                if (!options.children() || e.reason() != SamplerException.Reason.NOT_PYTHON
-                        && e.reason() != SamplerException.Reason.TIMEOUT) {
-                    throw e;
-                }
-                parentNotPython = true;
-                findChildren();
-                if (processes.isEmpty()) {
-                    target.close(); // Austin terminates a spawned parent that has no Python child
-                    throw new SamplerException(SamplerException.Reason.NO_PYTHON_CHILDREN, "Not a Python process: "
-                            + "it looks like you are trying to profile a process that is not a Python process, "
-                            + "and that has not spawned any child Python processes", e);
-                }
-            }
-            counters.processes = processes.size();
-            publishProcesses();
+            PythonRuntime parent = processes.open(target);
             if (options.trapSignals()) {
                 trap = Signals.onStop(this::signalled);
             }
@@ -337,10 +258,7 @@ public final class SamplingRun implements Sampler.Run {
             }
             long now = clock.getAsLong();
             startNanos = now;
-            for (ProcessSampler p : processes) {
-                start(p, now);
-            }
-            nextRefresh = now + REFRESH_NANOS;
+            processes.start(now);
             if (options.exposure() != null) {
                 exposureDeadline = now + options.exposure().toNanos();
             }
@@ -350,7 +268,7 @@ public final class SamplingRun implements Sampler.Run {
             tick();
             if (!closed) {
                 // After the first pass: a stop asked for meanwhile is seen at the next pass.
-                stopWatch = new StopWatch();
+                stopWatch = new StopWatch(this::requestStop);
                 options.stop().subscribe(stopWatch);
             }
         } catch (SamplerException | LinkageError e) {
@@ -384,74 +302,6 @@ public final class SamplingRun implements Sampler.Run {
         }
     }
 
-    private void start(ProcessSampler p, long now) {
-        p.start(now);
-        if (config.mode.hasMemory()) {
-            p.readMemory();
-        }
-    }
-
-    /**
-     * Children mode: samples every Python descendant of the root not sampled yet, with a single attempt each (a
-     * process that is not Python yet, or no longer, is tried again at the next refresh). At start-up with a parent
-     * that is not Python, the children get a few refreshes' time to appear.
-     */
-    private void findChildren() {
-        long until = System.nanoTime() + (processes.isEmpty() && parentNotPython ? REFRESH_NANOS : 0);
-        do {
-            for (int pid : tree.descendants(root.pid())) {
-                if (tracked(pid)) {
-                    continue;
-                }
-                try {
-                    ProcessSampler child = ProcessSampler.open(Target.attach(pid), true, Duration.ZERO, true);
-                    if (attached) {
-                        start(child, clock.getAsLong());
-                    }
-                    processes.add(child);
-                    counters.processes++;
-                    added.add(new Sampler.ProcessInfo(pid, child.runtime(), true));
-                } catch (SamplerException notYet) {
-                    // not Python (yet): tried again at the next refresh
-                }
-            }
-            if (processes.isEmpty() && System.nanoTime() < until) {
-                pause(10);
-            }
-        } while (processes.isEmpty() && System.nanoTime() < until);
-        if (attached) {
-            publishProcesses();
-        }
-    }
-
-    private boolean tracked(int pid) {
-        for (ProcessSampler p : processes) {
-            if (p.pid() == pid) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Whether the root process has ended: spawned and exited, or attached and gone (a zombie included). */
-    private boolean rootGone() {
-        if (root.spawned()) {
-            return !root.childAlive();
-        }
-        if (rootTasks == null) {
-            rootTasks = new ProcTasks(root.pid());
-        }
-        return rootTasks.processGone();
-    }
-
     private void tick() {
         try {
             pass();
@@ -471,14 +321,11 @@ public final class SamplingRun implements Sampler.Run {
             return;
         }
         long now = clock.getAsLong();
-        if (options.children() && now >= nextRefresh) {
-            nextRefresh = now + REFRESH_NANOS;
-            findChildren();
-        }
+        processes.refresh(now);
         if (now >= exposureDeadline && options.personality() == Personality.AUSTIN_4) {
             signalled(2); // Austin 4 ends an exposure as Ctrl-C would: SIGINT to a spawned target, status 254
         }
-        if (stopRequested || now >= exposureDeadline || processes.isEmpty() && !liveRoot()) {
+        if (stopRequested || now >= exposureDeadline || processes.ended()) {
             finish();
             return;
         }
@@ -486,20 +333,14 @@ public final class SamplingRun implements Sampler.Run {
         if (capacity - before < lastPassSamples + 8) {
             counters.lateTicks++; // the subscriber has not taken the earlier samples: skip, count
         } else {
-            for (int i = processes.size() - 1; i >= 0; i--) {
-                ProcessSampler p = processes.get(i);
-                if (!p.pass(now, config, counters, intake)) {
-                    processes.remove(i);
-                    p.close();
-                }
-            }
+            processes.pass(now, intake);
             counters.tick((clock.getAsLong() - now) / 1000, config.intervalMicros);
             int size = queue.size();
             lastPassSamples = Math.max(0, size - before);
             if (size > capacity / 4 && before <= capacity / 4) {
                 wake.run();
             }
-            if (processes.isEmpty() && !liveRoot()) {
+            if (processes.ended()) {
                 finish();
                 return;
             }
@@ -514,14 +355,6 @@ public final class SamplingRun implements Sampler.Run {
         if (!queue.offer(s)) {
             counters.lateTicks++; // cannot happen while the room check holds; counted rather than lost silently
         }
-    }
-
-    /**
-     * Whether a root that is not sampled (children mode, not Python) still runs: it may start more Python children,
-     * so the run goes on while it lives.
-     */
-    private boolean liveRoot() {
-        return parentNotPython && !rootGone();
     }
 
     /** The next tick at the next absolute deadline; deadlines a pass overran are skipped and counted. */
@@ -548,7 +381,7 @@ public final class SamplingRun implements Sampler.Run {
             return;
         }
         if (stopSignal != 0) {
-            awaitSpawnedExit();
+            processes.awaitSpawnedExit();
         }
         long now = clock.getAsLong();
         counters.durationMicros = Math.max(0, (now - startNanos) / 1000);
@@ -557,37 +390,13 @@ public final class SamplingRun implements Sampler.Run {
         wake.run();
     }
 
-    /** After a signal was forwarded to a spawned target, give it a moment to end by itself, as Austin waits. */
-    private void awaitSpawnedExit() {
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        for (ProcessSampler p : processes) {
-            while (p.target().spawned() && p.target().childAlive() && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
     /** Releases the processes (a spawned one still running is terminated and reaped), the trap, the stop trigger. */
     private void shutdown() {
         if (closed) {
             return;
         }
         closed = true;
-        for (ProcessSampler p : processes) {
-            p.close();
-        }
-        processes.clear();
-        if (root != null) {
-            root.close(); // a spawned parent that was not sampled itself is terminated and reaped too
-        }
-        if (rootTasks != null) {
-            rootTasks.close();
-        }
+        processes.close();
         if (trap != null) {
             trap.close();
             trap = null;
@@ -595,20 +404,6 @@ public final class SamplingRun implements Sampler.Run {
         if (stopWatch != null) {
             stopWatch.cancel();
         }
-    }
-
-    /** Adds the processes not published yet to {@link #processes()}, which lists every process ever sampled. */
-    private void publishProcesses() {
-        for (ProcessSampler p : processes) {
-            boolean known = false;
-            for (Sampler.ProcessInfo i : seen) {
-                known |= i.pid() == p.pid();
-            }
-            if (!known) {
-                seen.add(new Sampler.ProcessInfo(p.pid(), p.runtime(), p.child()));
-            }
-        }
-        processInfo = List.copyOf(seen);
     }
 
     // ---- any thread ----------------------------------------------------------------------------------------------
@@ -642,7 +437,7 @@ public final class SamplingRun implements Sampler.Run {
 
     @Override
     public PythonRuntime runtime() {
-        for (Sampler.ProcessInfo p : processInfo) {
+        for (Sampler.ProcessInfo p : processes.published()) {
             if (p.pid() == mainPid) {
                 return p.runtime();
             }
@@ -652,7 +447,7 @@ public final class SamplingRun implements Sampler.Run {
 
     @Override
     public List<Sampler.ProcessInfo> processes() {
-        return processInfo;
+        return processes.published();
     }
 
     @Override
