@@ -90,16 +90,22 @@ class ClassDataIT {
         }
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString()
-                    .matches("austin-[0-9]+-[0-9]+-[0-9]+-[0-9]+-(sampler|convert)\\.(jsa|aot)"))
+                    .matches("austin-[0-9]+-[0-9]+-[0-9]+-[0-9]+-(sampler|convert)-(g1|serial)\\.(jsa|aot)"))
                     .sorted().toList();
         }
     }
 
-    /** The JVM's listing of an archive's classes (checked against the jar, with the launcher's options). */
+    /**
+     * The JVM's listing of an archive's classes (checked against the jar, with the launcher's options: the collector
+     * the archive's name gives).
+     */
     private String archived(Path archive) throws Exception {
+        String gc = archive.getFileName().toString().contains("-g1.") ? "-XX:+UseG1GC" : "-XX:+UseSerialGC";
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-XX:+UseSerialGC", "-Xmx200m", "-Xss1m", "-XX:TieredStopAtLevel=1",
-                "--enable-native-access=ALL-UNNAMED"));
+                .toString(), gc, "-Xmx200m", "-Xss1m", "-XX:TieredStopAtLevel=1"));
+        if (Runtime.version().feature() >= 22) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
         if (Runtime.version().feature() >= 23) {
             command.add("--sun-misc-unsafe-memory-access=allow");
         }
@@ -136,16 +142,19 @@ class ClassDataIT {
      * The sampler has an archive of its own, without the converters' libraries (a start has its whole archive
      * resident), made by its first start. austin adds JVM options of its own to the tools' common ones; the archive
      * must still be accepted. (On JDK 25 a module option that differs from the training run's makes the JVM refuse
-     * the whole cache, silently since the launcher quiets the archive's log.)
+     * the whole cache, silently since the launcher quiets the archive's log.) Its collector is the one with which the
+     * archive brings the JDK's module graph already made: G1 on 17, the serial collector on 25.
      */
     @Test
     void austinMakesAndMapsTheSamplersOwnArchive() throws Exception {
         convert(tmp.resolve("a.austin"), Map.of());
         Path log = tmp.resolve("austin-classes.log");
+        Path archiveLog = tmp.resolve("austin-archive.log");
         ProcessBuilder pb = new ProcessBuilder(install.resolve("austin").toString(), "-V");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("XDG_CACHE_HOME");
-        pb.environment().put("AUSTIN_JAVA_OPTS", "-Xlog:class+load:file=" + log);
+        pb.environment().put("AUSTIN_JAVA_OPTS", "-Xlog:class+load:file=" + log + " -Xlog:" + (AOT ? "aot" : "cds")
+                + ":file=" + archiveLog);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -154,12 +163,16 @@ class ClassDataIT {
         assertTrue(out.startsWith("austin "), out);
         assertEquals("", err);
         assertTrue(mapped(log), "austin's classes come from the archive");
+        assertTrue(Files.readString(archiveLog).contains("full module graph: enabled"),
+                "and the module graph too: " + Files.readString(archiveLog));
         List<Path> made = archives(install.resolve("target"));
         assertEquals(2, made.size(), made.toString());
-        Path samplerArchive = made.stream().filter(a -> a.toString().contains("-sampler.")).findFirst().orElseThrow();
+        Path samplerArchive = made.stream().filter(a -> a.toString().contains("-sampler-")).findFirst().orElseThrow();
+        assertTrue(samplerArchive.getFileName().toString().contains(AOT ? "-sampler-serial." : "-sampler-g1."),
+                samplerArchive.toString());
         String sampler = archived(samplerArchive);
-        String converters = archived(made.stream().filter(a -> a.toString().contains("-convert.")).findFirst()
-                .orElseThrow());
+        String converters = archived(made.stream().filter(a -> a.toString().contains("-convert-serial."))
+                .findFirst().orElseThrow());
         assertTrue(sampler.contains("io.austin.sampler.internal.SamplingRun"), "the sampler's classes");
         assertFalse(sampler.contains("com.fasterxml.jackson") || sampler.contains("com.google.protobuf"),
                 "none of the converters' libraries in the sampler's archive");
