@@ -135,14 +135,8 @@ final class RunProcesses {
      * root that is not Python included: its children are attached, never spawned).
      */
     void awaitSpawnedExit() {
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (root != null && root.spawned() && root.childAlive() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        if (root != null) {
+            root.awaitExit(2_000);
         }
     }
 

@@ -38,7 +38,6 @@ public final class RunWriter implements SamplingRun.Destination {
         Thread consumer = Thread.currentThread();
         try (writer) {
             run.start();
-            run.awaitAttach();
             run.connect(() -> LockSupport.unpark(consumer));
             RunWriter all = new RunWriter(writer);
             while (!run.handOver(all)) {

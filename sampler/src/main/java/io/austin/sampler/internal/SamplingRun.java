@@ -7,7 +7,6 @@ import io.austin.formats.Sample;
 import io.austin.sampler.Personality;
 import io.austin.sampler.PythonRuntime;
 import io.austin.sampler.Sampler;
-import io.austin.sampler.SamplerException;
 import io.austin.sampler.SamplerOptions;
 import io.austin.sampler.SamplerStats;
 import io.austin.sampler.internal.linux.NativeBinding;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -116,8 +114,6 @@ public final class SamplingRun implements Sampler.Run {
     private StopWatch stopWatch;
     /** The native binding is still to be made, or the sampling thread's slack and priority to be set after it. */
     private boolean nativePending = true;
-    /** Counted down when the attach has ended, with the first pass or with a failure. */
-    private final CountDownLatch attachEnded = new CountDownLatch(1);
     private boolean closed;
 
     // The consumer's thread only.
@@ -149,15 +145,6 @@ public final class SamplingRun implements Sampler.Run {
     /** Opens the target (a command started) and attaches, on the sampling worker; passes follow. */
     void start() {
         sampling.run(this::attach);
-    }
-
-    /** Waits until the attach has ended: the first pass made, or a failure. */
-    void awaitAttach() {
-        try {
-            attachEnded.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The consumer: woken with {@code wakeUp} whenever there is something to take. */
@@ -239,7 +226,6 @@ public final class SamplingRun implements Sampler.Run {
     private void attach() {
         if (cancelled) {
             shutdown();
-            attachEnded.countDown();
             return;
         }
         try {
@@ -271,14 +257,9 @@ public final class SamplingRun implements Sampler.Run {
                 stopWatch = new StopWatch(this::requestStop);
                 options.stop().subscribe(stopWatch);
             }
-        } catch (SamplerException | LinkageError e) {
+        } catch (RuntimeException | LinkageError e) {
             shutdown();
             fail(e);
-        } catch (RuntimeException e) {
-            shutdown();
-            fail(e);
-        } finally {
-            attachEnded.countDown();
         }
     }
 
