@@ -20,7 +20,12 @@ final class ArgpHelp {
     /** Uses this layout for {@code cl}'s option list. */
     static void install(CommandLine cl) {
         cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST,
-                help -> render(help.commandSpec().options()));
+                new CommandLine.IHelpSectionRenderer() { // a class, not a lambda: installed at every start (Cli)
+                    @Override
+                    public String render(CommandLine.Help help) {
+                        return ArgpHelp.render(help.commandSpec().options());
+                    }
+                });
     }
 
     static String render(List<OptionSpec> options) {

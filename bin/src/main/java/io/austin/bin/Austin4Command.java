@@ -205,8 +205,7 @@ public final class Austin4Command implements Callable<Integer> {
         if (pipe) {
             writer = Recording.flushingEach(writer);
         }
-        Sampler.Run r = Recording.run(attachPid, command, options, this::started, this::child, writer,
-                Austin4Command::status, IO_STATUS);
+        Sampler.Run r = Recording.run(attachPid, command, options, new Words(), writer, IO_STATUS);
         if (r != null && !pipe) {
             statistics(r.stats());
         }
@@ -249,6 +248,24 @@ public final class Austin4Command implements Callable<Integer> {
         }
     }
 
+    /** This personality's part in a run (see {@link Recording.Personality}). */
+    private final class Words implements Recording.Personality {
+        @Override
+        public void started(Sampler.Run run) {
+            Austin4Command.this.started(run);
+        }
+
+        @Override
+        public void child(Sampler.ProcessInfo process) {
+            Austin4Command.this.child(process);
+        }
+
+        @Override
+        public int status(SamplerException failure) {
+            return Austin4Command.status(failure);
+        }
+    }
+
     private void started(Sampler.Run r) {
         if (pipe) {
             return; // Austin 4 says nothing on standard error in pipe mode
@@ -283,7 +300,7 @@ public final class Austin4Command implements Callable<Integer> {
     }
 
     private int where(int wherePid, SamplerOptions options) throws ToolException {
-        Sampler.Snapshot snapshot = Recording.snapshot(wherePid, options, Austin4Command::status);
+        Sampler.Snapshot snapshot = Recording.snapshot(wherePid, options, new Words());
         WherePrinter.text(snapshot, stdout, true);
         try {
             stdout.flush();

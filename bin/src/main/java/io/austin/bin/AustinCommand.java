@@ -209,8 +209,7 @@ public final class AustinCommand implements Callable<Integer> {
         // MOJO's header is written before the target starts, as Austin does.
         ProfileEventWriter writer = binary ? new MojoWriter(buffered, mojoVersion)
                 : new CollapsedWriter(buffered, CollapsedWriter.Layout.AUSTIN);
-        Sampler.Run r = Recording.run(attachPid, command, options, this::started, this::child, writer,
-                SamplerException::exitStatus, ExitCodes.IO_ERROR);
+        Sampler.Run r = Recording.run(attachPid, command, options, new Words(), writer, ExitCodes.IO_ERROR);
         if (r != null) {
             SamplerStats st = r.stats();
             SystemLog.info("Sampling ended after " + st.durationMicros() / 1000 + " ms: " + st.samples()
@@ -246,6 +245,24 @@ public final class AustinCommand implements Callable<Integer> {
 
     private static ToolException logged(ToolException e) {
         return Recording.logged(e);
+    }
+
+    /** This personality's part in a run (see {@link Recording.Personality}). */
+    private final class Words implements Recording.Personality {
+        @Override
+        public void started(Sampler.Run run) {
+            AustinCommand.this.started(run);
+        }
+
+        @Override
+        public void child(Sampler.ProcessInfo process) {
+            AustinCommand.this.child(process);
+        }
+
+        @Override
+        public int status(SamplerException failure) {
+            return failure.exitStatus();
+        }
     }
 
     private void started(Sampler.Run r) {
@@ -294,7 +311,7 @@ public final class AustinCommand implements Callable<Integer> {
 
     /** Where mode: one look at every thread, printed as Austin does (or as JSON), then exit 0. */
     private int where(int wherePid, SamplerOptions options) throws ToolException {
-        Sampler.Snapshot snapshot = Recording.snapshot(wherePid, options, SamplerException::exitStatus);
+        Sampler.Snapshot snapshot = Recording.snapshot(wherePid, options, new Words());
         if (!pipe && !json) {
             err.println();
             for (Sampler.ProcessInfo p : snapshot.processes()) {

@@ -94,17 +94,43 @@ public final class Cli {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(streams.err(), StandardCharsets.UTF_8), true);
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExitCodeExceptionMapper(t -> t instanceof ToolException ? ((ToolException) t).exitCode()
-                : ExitCodes.INTERNAL);
-        cl.setParameterExceptionHandler((ex, args) -> {
+        Failures failures = new Failures(tool);
+        cl.setExitCodeExceptionMapper(failures);
+        cl.setParameterExceptionHandler(failures);
+        cl.setExecutionExceptionHandler(failures);
+        return cl;
+    }
+
+    /**
+     * How a tool's failures end: a one-line message and an {@link ExitCodes} status. One class, not three lambdas:
+     * each lambda's call site is linked through {@code java.lang.invoke} when first run, interpreted, 0.3-1 ms of a
+     * JVM's start apiece (docs/benchmarks.md, "No jar to open").
+     */
+    private static final class Failures implements CommandLine.IExitCodeExceptionMapper,
+            CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+        private final String tool;
+
+        Failures(String tool) {
+            this.tool = tool;
+        }
+
+        @Override
+        public int getExitCode(Throwable t) {
+            return t instanceof ToolException ? ((ToolException) t).exitCode() : ExitCodes.INTERNAL;
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine c = ex.getCommandLine();
             c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
             c.getErr().println("austin4".equals(tool)
                     ? "Try `austin --help' or `austin --usage' for more information." // Austin 4's words
                     : "Try '" + c.getCommandName() + " --help' for more information.");
             return ExitCodes.USAGE;
-        });
-        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+        }
+
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine c, CommandLine.ParseResult parsed) {
             boolean debug = parsed.hasMatchedOption("--debug");
             String message = ex instanceof ToolException ? ex.getMessage() : "internal error: " + ex
                     + (debug ? "" : " (run with --debug for the stack trace)");
@@ -114,8 +140,7 @@ public final class Cli {
             }
             c.getErr().flush();
             return ex instanceof ToolException ? ((ToolException) ex).exitCode() : ExitCodes.INTERNAL;
-        });
-        return cl;
+        }
     }
 
     /** Whether {@code tool} is the sampler, in either personality. */
@@ -143,7 +168,12 @@ public final class Cli {
         if (sampler(tool)) {
             // The sampler's own start-up work (native binding, layouts, walker) on the second core while picocli
             // builds its model and parses: both stand between the command and the target's start.
-            Thread prepare = new Thread(Sampler::prepare, "austin-prepare");
+            Thread prepare = new Thread(new Runnable() { // a class, not a method reference: see Failures
+                @Override
+                public void run() {
+                    Sampler.prepare();
+                }
+            }, "austin-prepare");
             prepare.setDaemon(true);
             prepare.start();
         }

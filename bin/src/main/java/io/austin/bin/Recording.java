@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import java.util.function.ToIntFunction;
 
 /** One sampling run written out, as both of austin's personalities (Austin 3.7 and Austin 4) do it. */
 final class Recording {
@@ -20,18 +18,32 @@ final class Recording {
     }
 
     /**
+     * A personality's part in a run: its words as the run starts and finds children, and its exit statuses. An
+     * interface a command implements in one class, not three method references: each reference's call site is
+     * linked through {@code java.lang.invoke} when first run, 0.3-1 ms of a JVM's start apiece.
+     */
+    interface Personality {
+        /** The run, once attached, before its first samples. */
+        void started(Sampler.Run run);
+
+        /** A child process found, before its first samples. */
+        void child(Sampler.ProcessInfo process);
+
+        /** The exit status of a sampler failure, by the personality's rules. */
+        int status(SamplerException failure);
+    }
+
+    /**
      * Samples the process {@code attachPid} (when not negative) or the spawned {@code command} into {@code writer}
-     * until the run ends; the writer is finished, and closed on failure. {@code attached} and {@code added} receive
-     * the run once attached and each child process found, before the samples that follow.
+     * until the run ends; the writer is finished, and closed on failure. {@code personality} receives the run once
+     * attached and each child process found, before the samples that follow, and words the failures' statuses.
      *
-     * @param status   the exit status of a sampler failure, by the personality's rules
      * @param ioStatus the exit status when the output cannot be written
      * @return the run, or null if it never attached
      * @throws ToolException with that status and a one-line message, which the system log also receives
      */
-    static Sampler.Run run(int attachPid, List<String> command, SamplerOptions options, Consumer<Sampler.Run> attached,
-            Consumer<Sampler.ProcessInfo> added, ProfileEventWriter writer, ToIntFunction<SamplerException> status,
-            int ioStatus) throws ToolException {
+    static Sampler.Run run(int attachPid, List<String> command, SamplerOptions options, Personality personality,
+            ProfileEventWriter writer, int ioStatus) throws ToolException {
         AtomicReference<Sampler.Run> run = new AtomicReference<>();
         Sampler.Listener listener = new Sampler.Listener() {
             @Override
@@ -44,13 +56,13 @@ final class Recording {
                         SystemLog.info("Child process " + p.pid() + ": Python version " + p.runtime().version());
                     }
                 }
-                attached.accept(r);
+                personality.started(r);
             }
 
             @Override
             public void processAdded(Sampler.Run r, Sampler.ProcessInfo p) {
                 SystemLog.info("Child process " + p.pid() + ": Python version " + p.runtime().version());
-                added.accept(p);
+                personality.child(p);
             }
         };
         try {
@@ -63,7 +75,7 @@ final class Recording {
             }
         } catch (SamplerException s) {
             closeQuietly(writer); // written and closed by the run, unless it never started
-            throw logged(new ToolException(status.applyAsInt(s), s.getMessage(), s));
+            throw logged(new ToolException(personality.status(s), s.getMessage(), s));
         } catch (IOException io) {
             closeQuietly(writer);
             throw logged(new ToolException(ioStatus, "cannot write the output: " + reason(io), io));
@@ -95,14 +107,13 @@ final class Recording {
         }
     }
 
-    /** Where mode's one look at every thread of {@code pid}; a failure is a ToolException with {@code status}. */
-    static Sampler.Snapshot snapshot(int pid, SamplerOptions options, ToIntFunction<SamplerException> status)
-            throws ToolException {
+    /** Where mode's one look at every thread of {@code pid}; a failure is a ToolException with the personality's status. */
+    static Sampler.Snapshot snapshot(int pid, SamplerOptions options, Personality personality) throws ToolException {
         SystemLog.info("Where mode on process " + pid);
         try {
             return Sampler.snapshot(pid, options).block();
         } catch (SamplerException e) {
-            throw logged(new ToolException(status.applyAsInt(e), e.getMessage(), e));
+            throw logged(new ToolException(personality.status(e), e.getMessage(), e));
         }
     }
 

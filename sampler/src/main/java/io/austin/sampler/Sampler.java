@@ -215,6 +215,25 @@ public final class Sampler {
         if (copy.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
-        return () -> Target.spawn(copy, options.quietChild());
+        return new Spawner(copy, options.quietChild());
+    }
+
+    /**
+     * Starts the command when called. A class, not a lambda: the sampler's start-up path links no call site through
+     * {@code java.lang.invoke} it can avoid (each costs a JVM's start 0.3-1 ms, interpreted).
+     */
+    private static final class Spawner implements Supplier<Target> {
+        private final List<String> command;
+        private final boolean quiet;
+
+        Spawner(List<String> command, boolean quiet) {
+            this.command = command;
+            this.quiet = quiet;
+        }
+
+        @Override
+        public Target get() {
+            return Target.spawn(command, quiet);
+        }
     }
 }

@@ -38,7 +38,7 @@ public final class RunWriter implements SamplingRun.Destination {
         Thread consumer = Thread.currentThread();
         try (writer) {
             run.start();
-            run.connect(() -> LockSupport.unpark(consumer));
+            run.connect(new Unparker(consumer));
             RunWriter all = new RunWriter(writer);
             while (!run.handOver(all)) {
                 Throwable f = run.failure();
@@ -70,5 +70,22 @@ public final class RunWriter implements SamplingRun.Destination {
     @Override
     public void next(ProfileEvent event) throws IOException {
         writer.write(event);
+    }
+
+    /**
+     * Wakes the writing thread. A class, not a lambda: the sampler's start-up path links no call site through
+     * {@code java.lang.invoke} it can avoid (see SamplingRun's tasks).
+     */
+    private static final class Unparker implements Runnable {
+        private final Thread thread;
+
+        Unparker(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        public void run() {
+            LockSupport.unpark(thread);
+        }
     }
 }

@@ -17,11 +17,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * One sampling run: the timer, the processes it samples ({@link RunProcesses}), the header and footer, the
@@ -55,9 +54,6 @@ public final class SamplingRun implements Sampler.Run {
      * The target's own priority is never changed. {@code -Daustin.sampler.nice=0} leaves the thread as it is.
      */
     private static final int SAMPLER_NICE = Integer.getInteger("austin.sampler.nice", -10);
-    /** A real scheduler's clock is within this of the wall clock; a virtual one (tests) is not. */
-    private static final long VIRTUAL_CLOCK_GAP_MILLIS = 60_000L;
-    private static final Runnable NOBODY = () -> { };
 
     /** Where a consumer puts the events {@link #handOver} gives it. */
     interface Destination {
@@ -76,14 +72,14 @@ public final class SamplingRun implements Sampler.Run {
     private final RunConfig config;
     private final Counters counters = new Counters();
     /** Wakes the consumer; nobody until one connects (its first hand-over takes what is queued). */
-    private volatile Runnable wake = NOBODY;
+    private volatile Runnable wake = new Task(Task.NOTHING);
     /** The tick as a task, made once: a pass allocates nothing for its own scheduling. */
-    private final Runnable tickTask = this::tick;
+    private final Runnable tickTask = new Task(Task.TICK);
     /**
-     * The queue's intake and the consumer's wake-up as objects, made once: a method reference written in the pass
-     * would be a new object per pass with the quick compiler (the sampler's), which does not remove such allocations.
+     * The queue's intake as an object, made once: a method reference written in the pass would be a new object per
+     * pass with the quick compiler (the sampler's), which does not remove such allocations.
      */
-    private final Consumer<Sample> intake = this::offer;
+    private final Consumer<Sample> intake = new Intake();
     /**
      * The samples on their way to the consumer. The JDK's bounded array queue, not Reactor's: setting up Reactor's
      * queues starts its hooks and logging (the jar opened to look for SLF4J: several milliseconds), which would then
@@ -127,24 +123,16 @@ public final class SamplingRun implements Sampler.Run {
         this.ownThread = options.scheduler() == null;
         this.sampling = ownThread ? Ticker.thread("austin-sampler")
                 : Ticker.on(options.scheduler().createWorker());
-        this.clock = clockOf(options.scheduler());
+        this.clock = Ticker.clock(options.scheduler());
         this.config = new RunConfig(options, clock);
         this.processes = new RunProcesses(options, config, counters, clock);
         this.capacity = options.queueCapacity();
         this.queue = new ArrayBlockingQueue<>(capacity);
     }
 
-    private static LongSupplier clockOf(Scheduler s) {
-        if (s == null || Math.abs(s.now(TimeUnit.MILLISECONDS) - System.currentTimeMillis())
-                < VIRTUAL_CLOCK_GAP_MILLIS) {
-            return System::nanoTime;
-        }
-        return () -> s.now(TimeUnit.NANOSECONDS);
-    }
-
     /** Opens the target (a command started) and attaches, on the sampling worker; passes follow. */
     void start() {
-        sampling.run(this::attach);
+        sampling.run(new Task(Task.ATTACH));
     }
 
     /** The consumer: woken with {@code wakeUp} whenever there is something to take. */
@@ -193,7 +181,7 @@ public final class SamplingRun implements Sampler.Run {
         for (Metadata m : end) {
             d.next(m);
         }
-        sampling.run(sampling::dispose);
+        sampling.run(new Task(Task.DISPOSE));
         return true;
     }
 
@@ -204,10 +192,7 @@ public final class SamplingRun implements Sampler.Run {
         }
         cancelled = true;
         // The processes belong to the sampling worker: it releases them after the pass in progress, if any.
-        sampling.run(() -> {
-            shutdown();
-            sampling.dispose();
-        });
+        sampling.run(new Task(Task.CANCEL));
     }
 
     /** Whether the sampling runs on a thread of the sampler's own (not a scheduler of the caller's). */
@@ -237,7 +222,7 @@ public final class SamplingRun implements Sampler.Run {
             mainPid = target.pid();
             PythonRuntime parent = processes.open(target);
             if (options.trapSignals()) {
-                trap = Signals.onStop(this::signalled);
+                trap = Signals.onStop(new Trap());
             }
             for (Metadata m : RunMetadata.header(options, config, parent)) {
                 queue.offer(m);
@@ -254,7 +239,7 @@ public final class SamplingRun implements Sampler.Run {
             tick();
             if (!closed) {
                 // After the first pass: a stop asked for meanwhile is seen at the next pass.
-                stopWatch = new StopWatch(this::requestStop);
+                stopWatch = new StopWatch(new Task(Task.STOP));
                 options.stop().subscribe(stopWatch);
             }
         } catch (RuntimeException | LinkageError e) {
@@ -393,7 +378,7 @@ public final class SamplingRun implements Sampler.Run {
         if (!stopRequested) {
             stopRequested = true;
             if (!cancelled) {
-                sampling.run(this::tick);
+                sampling.run(tickTask);
             }
         }
     }
@@ -454,5 +439,56 @@ public final class SamplingRun implements Sampler.Run {
     @Override
     public Mode mode() {
         return config.mode;
+    }
+
+    // ---- the worker's tasks and callbacks ------------------------------------------------------------------------
+    // Classes, not lambdas or method references: each of those is linked through java.lang.invoke the first time
+    // its line runs (interpreted, 0.3-1 ms of a JVM's start apiece), and all of these run as the sampler starts.
+
+    /** A task for the worker (or, {@link #NOTHING}, the wake-up of no consumer). */
+    private final class Task implements Runnable {
+        static final int NOTHING = 0;
+        static final int ATTACH = 1;
+        static final int TICK = 2;
+        static final int STOP = 3;
+        static final int DISPOSE = 4;
+        static final int CANCEL = 5;
+
+        private final int what;
+
+        Task(int what) {
+            this.what = what;
+        }
+
+        @Override
+        public void run() {
+            switch (what) {
+                case ATTACH -> attach();
+                case TICK -> tick();
+                case STOP -> requestStop();
+                case DISPOSE -> sampling.dispose();
+                case CANCEL -> {
+                    shutdown();
+                    sampling.dispose();
+                }
+                default -> { } // NOTHING
+            }
+        }
+    }
+
+    /** The queue's intake. */
+    private final class Intake implements Consumer<Sample> {
+        @Override
+        public void accept(Sample s) {
+            offer(s);
+        }
+    }
+
+    /** The stop signals' handler. */
+    private final class Trap implements IntConsumer {
+        @Override
+        public void accept(int signal) {
+            signalled(signal);
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -23,6 +24,31 @@ interface Ticker {
 
     /** Stops running tasks; pending ones are dropped. */
     void dispose();
+
+    /** A real scheduler's clock is within this of the wall clock; a virtual one (tests) is not. */
+    long VIRTUAL_CLOCK_GAP_MILLIS = 60_000L;
+
+    /**
+     * The clock of the deadlines of a ticker on {@code scheduler} (null: a thread of its own), in nanoseconds:
+     * {@link System#nanoTime()}, unless the scheduler's time is virtual (tests), which is then the run's clock.
+     */
+    static LongSupplier clock(Scheduler scheduler) {
+        if (scheduler == null || Math.abs(scheduler.now(TimeUnit.MILLISECONDS) - System.currentTimeMillis())
+                < VIRTUAL_CLOCK_GAP_MILLIS) {
+            return NanoClock.INSTANCE;
+        }
+        return () -> scheduler.now(TimeUnit.NANOSECONDS);
+    }
+
+    /** {@link System#nanoTime()}: a class, not a method reference (see SamplingRun's tasks). */
+    enum NanoClock implements LongSupplier {
+        INSTANCE;
+
+        @Override
+        public long getAsLong() {
+            return System.nanoTime();
+        }
+    }
 
     /** A ticker on a Reactor worker: the caller's scheduler, with its clock (virtual time in tests). */
     static Ticker on(Scheduler.Worker worker) {
