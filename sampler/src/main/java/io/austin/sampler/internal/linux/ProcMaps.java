@@ -23,7 +23,14 @@ import java.util.Optional;
  * is allocation-free and meant for checking pointers before following them.
  */
 public final class ProcMaps {
-    private static final String DELETED = " (deleted)";
+    private static final byte[] DELETED = " (deleted)".getBytes(StandardCharsets.US_ASCII);
+    /** By start address, unsigned. A class, not {@code Comparator.comparing}: its lambdas are linked at every start. */
+    private static final Comparator<Mapping> BY_START = new Comparator<>() {
+        @Override
+        public int compare(final Mapping a, final Mapping b) {
+            return Long.compareUnsigned(a.start(), b.start());
+        }
+    };
 
     /**
      * One line of the maps file.
@@ -60,7 +67,7 @@ public final class ProcMaps {
 
     private ProcMaps(final List<Mapping> mappings) {
         final List<Mapping> sorted = new ArrayList<>(mappings);
-        sorted.sort(Comparator.comparing(Mapping::start, Long::compareUnsigned));
+        sorted.sort(BY_START);
         this.mappings = Collections.unmodifiableList(sorted);
         final long[] s = new long[sorted.size()];
         final long[] e = new long[sorted.size()];
@@ -108,23 +115,31 @@ public final class ProcMaps {
             throw new SamplerException(SamplerException.Reason.CANNOT_ATTACH,
                     "Cannot read " + file + ": " + e.getMessage(), e);
         }
-        // Paths are bytes on Linux; UTF-8 covers all usual names and never throws on odd ones.
-        return parse(new String(bytes, StandardCharsets.UTF_8));
+        return parse(bytes);
     }
 
     /**
      * Parses the text of a maps file. Lines that do not have the maps format are skipped.
      */
     public static ProcMaps parse(final CharSequence text) {
+        return parse(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Parses the bytes of a maps file. Bytes, not a string: an attach reads the maps of a program that has just
+     * started while the JVM's code is still interpreted, where every {@code charAt} and {@code Character.digit} is
+     * a call; here a character is an array access. Paths are decoded as UTF-8 (the names are bytes on Linux; UTF-8
+     * covers the usual ones and never throws on odd ones).
+     */
+    static ProcMaps parse(final byte[] text) {
         final List<Mapping> out = new ArrayList<>();
-        final String s = text.toString();
         int lineStart = 0;
-        while (lineStart < s.length()) {
-            int lineEnd = s.indexOf('\n', lineStart);
+        while (lineStart < text.length) {
+            int lineEnd = indexOf(text, '\n', lineStart, text.length);
             if (lineEnd < 0) {
-                lineEnd = s.length();
+                lineEnd = text.length;
             }
-            final Mapping m = parseLine(s, lineStart, lineEnd);
+            final Mapping m = parseLine(text, lineStart, lineEnd);
             if (m != null) {
                 out.add(m);
             }
@@ -134,7 +149,7 @@ public final class ProcMaps {
     }
 
     /** Parses {@code start-end perms offset dev inode [path]}; null if malformed. */
-    static Mapping parseLine(final String s, final int from, final int to) {
+    static Mapping parseLine(final byte[] s, final int from, final int to) {
         final int dash = indexOf(s, '-', from, to);
         final int sp1 = dash < 0 ? -1 : indexOf(s, ' ', dash + 1, to);
         final int sp2 = sp1 < 0 ? -1 : indexOf(s, ' ', sp1 + 1, to);
@@ -154,36 +169,56 @@ public final class ProcMaps {
         if (p < 0) {
             p = to;
         }
-        while (p < to && s.charAt(p) == ' ') {
+        while (p < to && s[p] == ' ') {
             p++;
         }
-        String path = s.substring(p, to);
+        int pathEnd = to;
         boolean deleted = false;
-        if (path.endsWith(DELETED) && path.startsWith("/")) {
-            path = path.substring(0, path.length() - DELETED.length());
+        if (p < to && s[p] == '/' && endsWith(s, p, to, DELETED)) {
+            pathEnd = to - DELETED.length;
             deleted = true;
         }
-        return new Mapping(start, end, s.substring(sp1 + 1, sp2), offset, path, deleted);
+        return new Mapping(start, end, new String(s, sp1 + 1, 4, StandardCharsets.ISO_8859_1), offset,
+                new String(s, p, pathEnd - p, StandardCharsets.UTF_8), deleted);
     }
 
-    private static int indexOf(final String s, final char c, final int from, final int to) {
+    private static int indexOf(final byte[] s, final char c, final int from, final int to) {
         for (int i = from; i < to; i++) {
-            if (s.charAt(i) == c) {
+            if (s[i] == c) {
                 return i;
             }
         }
         return -1;
     }
 
+    private static boolean endsWith(final byte[] s, final int from, final int to, final byte[] suffix) {
+        if (to - from < suffix.length) {
+            return false;
+        }
+        for (int i = 0, j = to - suffix.length; i < suffix.length; i++, j++) {
+            if (s[j] != suffix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Parses 1 to 16 hex digits; -1 on anything else (no valid address in maps is all ones). */
-    private static long parseHex(final String s, final int from, final int to) {
+    private static long parseHex(final byte[] s, final int from, final int to) {
         if (to <= from || to - from > 16) {
             return -1;
         }
         long v = 0;
         for (int i = from; i < to; i++) {
-            final int d = Character.digit(s.charAt(i), 16);
-            if (d < 0) {
+            final int c = s[i];
+            final int d;
+            if (c >= '0' && c <= '9') {
+                d = c - '0';
+            } else if (c >= 'a' && c <= 'f') {
+                d = c - 'a' + 10;
+            } else if (c >= 'A' && c <= 'F') {
+                d = c - 'A' + 10;
+            } else {
                 return -1;
             }
             v = v << 4 | d;

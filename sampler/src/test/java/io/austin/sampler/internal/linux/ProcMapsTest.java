@@ -45,6 +45,21 @@ class ProcMapsTest {
     }
 
     @Test
+    void pathsAreUtf8AndOnlyHexDigitsMakeAnAddress() {
+        final String text = String.join("\n",
+                "7f0000001000-7f0000002000 r--p 00000000 08:01 99   /tmp/caf\u00e9 \u00fcber/libpython3.12.so (deleted)",
+                "7F0000002000-7F0000003000 r-xp 0000000A 08:01 99   /x",
+                "7f000000200g-7f0000003000 r-xp 00000000 08:01 99   /not-hex",
+                "7f0000002000-7f0000003000 r-x 00000000 08:01 99   /short-perms",
+                "10000000000000000-7f0000003000 r-xp 00000000 08:01 99   /seventeen-digits");
+        final List<ProcMaps.Mapping> all = ProcMaps.parse(text).mappings();
+        assertEquals(2, all.size(), all.toString());
+        assertEquals("/tmp/caf\u00e9 \u00fcber/libpython3.12.so", all.get(0).path());
+        assertTrue(all.get(0).deleted());
+        assertEquals(new ProcMaps.Mapping(0x7f0000002000L, 0x7f0000003000L, "r-xp", 10, "/x", false), all.get(1));
+    }
+
+    @Test
     void findsTheFirstMappingOfEachFile() {
         final ProcMaps maps = ProcMaps.parse(TEXT);
         assertEquals(0x400000, maps.firstMapping("/usr/bin/python3.11").orElseThrow().start());
