@@ -81,15 +81,20 @@ public final class NativeBinding {
             started = true;
             warm = warmUp;
         }
-        Thread t = new Thread(() -> {
-            if (LibC.available()) {
-                try {
-                    warm.run(); // before the settling: the sampler switches to warm code
-                } catch (RuntimeException | LinkageError e) {
-                    // nothing warmed: the sampler's first native calls pay for it
+        // A class, not a lambda: this runs right after a program's spawn, before its attach, where linking a
+        // lambda's call site costs a cold JVM most of a millisecond.
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                if (LibC.available()) {
+                    try {
+                        warm.run(); // before the settling: the sampler switches to warm code
+                    } catch (RuntimeException | LinkageError e) {
+                        // nothing warmed: the sampler's first native calls pay for it
+                    }
                 }
+                bindNow();
             }
-            bindNow();
         }, "austin-bind");
         t.setDaemon(true);
         t.start();

@@ -47,7 +47,7 @@ public final class ProcessMemory implements RemoteMemory {
             return ProcMemFile.open(pid);
         }
         try {
-            return open(pid, NativeBinding::bound);
+            return open(pid, Bound.INSTANCE);
         } catch (SamplerException e) {
             if (e.reason() != SamplerException.Reason.PERMISSION || !NativeBinding.bindNow()) {
                 throw e;
@@ -148,6 +148,19 @@ public final class ProcessMemory implements RemoteMemory {
         }
         if (file != null && file != current) {
             file.close();
+        }
+    }
+
+    /**
+     * {@link NativeBinding#bound()} as an object. Not a method reference: this runs between a program's spawn and its
+     * attach, and linking a reference's call site there costs a cold JVM most of a millisecond.
+     */
+    private enum Bound implements BooleanSupplier {
+        INSTANCE;
+
+        @Override
+        public boolean getAsBoolean() {
+            return NativeBinding.bound();
         }
     }
 }
