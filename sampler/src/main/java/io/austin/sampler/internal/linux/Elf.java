@@ -25,6 +25,7 @@ import java.util.OptionalLong;
  * never with an index exception.
  */
 public final class Elf {
+    private static final long MAX_SECTION_NAMES = 16L << 20;
     static final int ET_EXEC = 2;
     static final int ET_DYN = 3;
     static final int PT_LOAD = 1;
@@ -419,6 +420,13 @@ public final class Elf {
         final long namesOffset = u64(namesAt + 24);
         final long namesSize = u64(namesAt + 32);
         checkRange(namesOffset, namesSize, "section name table");
+        // The names in one bulk copy: a buffer read per character is several calls each, interpreted at an attach.
+        // A linked binary's table is a few hundred bytes; one claiming more than 16 MiB is not believed.
+        if (namesSize > MAX_SECTION_NAMES) {
+            throw corrupt("section name table of " + namesSize + " bytes");
+        }
+        final byte[] names = new byte[(int) namesSize];
+        data.get((int) namesOffset, names);
         final List<Section> out = new ArrayList<>((int) shnum);
         for (long i = 0; i < shnum; i++) {
             final long at = shoff + i * shentsize;
@@ -429,25 +437,23 @@ public final class Elf {
             if (shType != SHT_NOBITS && shType != 0) {
                 checkRange(offset, shSize, "section " + i);
             }
-            final String sectionName = nameIndex < namesSize ? cString(namesOffset + nameIndex,
-                    namesOffset + namesSize) : "";
+            final String sectionName = nameIndex < namesSize ? cString(names, (int) nameIndex, namesOffset) : "";
             out.add(new Section(sectionName, shType, u64(at + 16), offset, shSize, (int) u32(at + 40),
                     u64(at + 56)));
         }
         return Collections.unmodifiableList(out);
     }
 
-    private String cString(final long at, final long limit) {
-        long end = at;
-        while (end < limit && data.get((int) end) != 0) {
+    /** The NUL-terminated name at {@code at} in the name table {@code names} (at {@code base} in the file). */
+    private String cString(final byte[] names, final int at, final long base) {
+        int end = at;
+        while (end < names.length && names[end] != 0) {
             end++;
         }
-        if (end >= limit) {
-            throw corrupt("unterminated string at offset " + at);
+        if (end >= names.length) {
+            throw corrupt("unterminated string at offset " + (base + at));
         }
-        final byte[] b = new byte[(int) (end - at)];
-        data.get((int) at, b);
-        return new String(b, StandardCharsets.UTF_8);
+        return new String(names, at, end - at, StandardCharsets.UTF_8);
     }
 
     private void checkRange(final long offset, final long length, final String what) {

@@ -404,22 +404,13 @@ public final class ProcTasks implements AutoCloseable {
      * @return the ids, outermost first; empty when they cannot be read
      */
     public long[] namespaceIds(final int tid) {
+        final byte[] status;
         try {
-            for (final String line : Files.readAllLines(ProcPath.SYSTEM.task(pid, tid, "status"),
-                    StandardCharsets.US_ASCII)) {
-                if (line.startsWith("NSpid:")) {
-                    final String[] f = line.substring(6).trim().split("\\s+");
-                    final long[] ids = new long[f.length];
-                    for (int i = 0; i < f.length; i++) {
-                        ids[i] = Long.parseLong(f[i]);
-                    }
-                    return ids;
-                }
-            }
-        } catch (final IOException | NumberFormatException e) {
+            status = Files.readAllBytes(ProcPath.SYSTEM.task(pid, tid, "status"));
+        } catch (final IOException e) {
             return new long[0];
         }
-        return new long[0];
+        return StatusFile.nsPid(status);
     }
 
     /** The system's page size in bytes ({@code sysconf(_SC_PAGESIZE)}; 4096 without JNA, or while it is bound). */

@@ -146,6 +146,11 @@ class ElfTest {
         assertCorrupt(patched(good, b -> b.putLong(40, -64)), "section header table");
         assertCorrupt(patched(good, b -> b.putShort(62, (short) 0x7ff0)), "section name table index");
         assertCorrupt(patched(good, b -> b.putShort(58, (short) 8)), "section header entries of 8 bytes");
+        // A section name table as big as the file: not believed (nor copied) beyond 16 MiB.
+        final ByteBuffer header = ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN);
+        final int names = (int) (header.getLong(40) + header.getShort(62) * 64L);
+        assertCorrupt(patched(Arrays.copyOf(good, 17 << 20), b -> b.putLong(names + 24, 0).putLong(names + 32,
+                17L << 20)), "section name table of 17825792 bytes");
     }
 
     @Test
