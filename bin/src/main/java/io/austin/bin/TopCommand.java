@@ -184,7 +184,7 @@ final class TopCommand implements Callable<Integer> {
     }
 
     /** The running session: the model fed by the stream, the output file, the started command. */
-    private static final class Live implements TopScreen.RunView, Sampler.Listener {
+    private static final class Live implements TopView.RunView, Sampler.Listener {
         final TopModel model;
         private final ProfileEventWriter writer; // written on the sampler's thread, closed on the main one
         private final AtomicReference<Sampler.Run> run = new AtomicReference<>();

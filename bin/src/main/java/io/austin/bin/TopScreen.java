@@ -1,9 +1,8 @@
 package io.austin.bin;
 
 import io.austin.bin.TopView.Op;
-import io.austin.sampler.SamplerStats;
+import io.austin.bin.TopView.RunView;
 import java.io.IOException;
-import java.time.Duration;
 import org.jline.keymap.BindingReader;
 import org.jline.keymap.KeyMap;
 import org.jline.terminal.Attributes;
@@ -20,24 +19,6 @@ import org.jline.utils.NonBlockingReader;
  * reads keys. The terminal is put back as it was (raw mode, alternate screen, keypad and cursor) whatever happens.
  */
 final class TopScreen implements AutoCloseable {
-    /** What the screen shows of the run besides the samples; called on the screen's thread. */
-    interface RunView {
-        /** The target, for the title: {@code pid 42 · Python 3.11.7}. */
-        String target();
-
-        /** The run's counters, or null before it is attached. */
-        SamplerStats stats();
-
-        /** Time since sampling started. */
-        Duration elapsed();
-
-        /** Null while sampling goes on; else what ended it, shown until q. */
-        String ended();
-
-        /** Whether the run failed: the screen then closes at once (the caller reports the failure). */
-        boolean failed();
-    }
-
     private static final long SECOND_NANOS = 1_000_000_000L;
     private static final long POLL_MILLIS = 100; // the longest a resize waits for its redraw
 

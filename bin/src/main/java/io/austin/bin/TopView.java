@@ -8,6 +8,7 @@ import io.austin.bin.TopTally.Fn;
 import io.austin.converters.profile.Metric;
 import io.austin.formats.ThreadKey;
 import io.austin.sampler.SamplerStats;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,10 +19,28 @@ import org.jline.utils.AttributedStyle;
 
 /**
  * What austin-top shows and how its keys change that: the window, the scope, the sort, the metric, the filter, the
- * selected row and the callers view, drawn as the screen's lines. No terminal here: {@link TopScreen} owns it, reads
+ * selected row and the callers view, drawn as the screen's lines. No terminal here: {@code TopScreen} owns it, reads
  * the keys and puts the lines on the screen.
  */
 final class TopView {
+    /** What the screen shows of the run besides the samples; called on the screen's thread. */
+    interface RunView {
+        /** The target, for the title: {@code pid 42 · Python 3.11.7}. */
+        String target();
+
+        /** The run's counters, or null before it is attached. */
+        SamplerStats stats();
+
+        /** Time since sampling started. */
+        Duration elapsed();
+
+        /** Null while sampling goes on; else what ended it, shown until q. */
+        String ended();
+
+        /** Whether the run failed: the screen then closes at once (the caller reports the failure). */
+        boolean failed();
+    }
+
     /** What a key does. */
     enum Op {
         NONE, QUIT, UP, DOWN, PAGE_UP, PAGE_DOWN, HOME, END, SORT, WINDOW, SCOPE, SCOPE_BACK, METRIC, PAUSE,
@@ -37,7 +56,7 @@ final class TopView {
     private static final AttributedStyle FAINT = AttributedStyle.DEFAULT.faint();
 
     private final TopModel model;
-    private final TopScreen.RunView run;
+    private final RunView run;
     /** Whether the terminal takes UTF-8: else the view sticks to ASCII (JLine would print '?' for the rest). */
     private final boolean unicode;
     private final String ellipsis;
@@ -62,7 +81,7 @@ final class TopView {
     private long lastTick;
 
     /** A view of {@code model} and {@code run}, its seconds counted from {@code now} (System.nanoTime). */
-    TopView(TopModel model, TopScreen.RunView run, boolean unicode, long now) {
+    TopView(TopModel model, RunView run, boolean unicode, long now) {
         this.model = model;
         this.run = run;
         this.unicode = unicode;

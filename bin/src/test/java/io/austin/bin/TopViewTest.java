@@ -25,7 +25,7 @@ class TopViewTest {
     private static final FrameRef WARM = FrameRef.of(Frame.of("lib.py", "warm", 20));
 
     /** A run that is attached, 1:02:03 in, 1,000 samples of which 10 invalid. */
-    private static final TopScreen.RunView RUN = new TopScreen.RunView() {
+    private static final TopView.RunView RUN = new TopView.RunView() {
         @Override
         public String target() {
             return "pid 42 \u00b7 Python 3.11.7";
