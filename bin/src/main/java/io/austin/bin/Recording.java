@@ -107,7 +107,10 @@ final class Recording {
         }
     }
 
-    /** Where mode's one look at every thread of {@code pid}; a failure is a ToolException with the personality's status. */
+    /**
+     * Where mode's one look at every thread of {@code pid}; a failure is a ToolException with the personality's
+     * status.
+     */
     static Sampler.Snapshot snapshot(int pid, SamplerOptions options, Personality personality) throws ToolException {
         SystemLog.info("Where mode on process " + pid);
         try {

@@ -32,7 +32,8 @@ public final class RunWriter implements SamplingRun.Destination {
     public static Sampler.Run write(Supplier<Target> opener, SamplerOptions options, Sampler.Listener listener,
             ProfileEventWriter writer) throws IOException {
         if (options.scheduler() != null) {
-            throw new IllegalArgumentException("a run written on the calling thread takes no scheduler: use the stream");
+            throw new IllegalArgumentException(
+                    "a run written on the calling thread takes no scheduler: use the stream");
         }
         SamplingRun run = new SamplingRun(opener, options, listener);
         Thread consumer = Thread.currentThread();

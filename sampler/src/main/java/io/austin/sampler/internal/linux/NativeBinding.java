@@ -14,7 +14,7 @@ import java.util.List;
  * {@code LibC} would wait for the class's initialisation on another thread. Thread-safe.
  */
 public final class NativeBinding {
-    /** The binding has been attempted (made or failed): {@code LibC} is initialised and can be asked without waiting. */
+    /** The binding has been attempted (made or failed): {@code LibC} is initialised and can be asked at once. */
     private static volatile boolean settled;
     private static volatile boolean started;
     private static Runnable warmUp = () -> { };

@@ -105,7 +105,8 @@ public final class ProcMaps {
             throw new SamplerException(SamplerException.Reason.NO_SUCH_PROCESS, "No process with PID " + pid, e);
         } catch (final AccessDeniedException e) {
             throw new SamplerException(SamplerException.Reason.PERMISSION,
-                    "Insufficient permissions to read the memory map of process " + pid + " (need root or CAP_SYS_PTRACE)",
+                    "Insufficient permissions to read the memory map of process " + pid
+                            + " (need root or CAP_SYS_PTRACE)",
                     e);
         } catch (final IOException e) {
             // ESRCH surfaces as a generic IOException when the process exits while the file is read.

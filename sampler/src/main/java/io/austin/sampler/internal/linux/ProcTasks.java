@@ -135,7 +135,8 @@ public final class ProcTasks implements AutoCloseable {
         } catch (final NoSuchFileException e) {
             throw new SamplerException(Reason.NO_SUCH_PROCESS, "No process with PID " + pid, e);
         } catch (final AccessDeniedException e) {
-            throw new SamplerException(Reason.PERMISSION, "Insufficient permissions to list the threads of process " + pid, e);
+            throw new SamplerException(Reason.PERMISSION,
+                    "Insufficient permissions to list the threads of process " + pid, e);
         } catch (final IOException e) {
             throw new SamplerException(Reason.NO_SUCH_PROCESS, "Cannot list threads of process " + pid + ": "
                     + e.getMessage(), e);

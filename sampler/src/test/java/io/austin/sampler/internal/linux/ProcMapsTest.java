@@ -47,7 +47,8 @@ class ProcMapsTest {
     @Test
     void pathsAreUtf8AndOnlyHexDigitsMakeAnAddress() {
         final String text = String.join("\n",
-                "7f0000001000-7f0000002000 r--p 00000000 08:01 99   /tmp/caf\u00e9 \u00fcber/libpython3.12.so (deleted)",
+                "7f0000001000-7f0000002000 r--p 00000000 08:01 99   /tmp/caf\u00e9 \u00fcber/libpython3.12.so"
+                        + " (deleted)",
                 "7F0000002000-7F0000003000 r-xp 0000000A 08:01 99   /x",
                 "7f000000200g-7f0000003000 r-xp 00000000 08:01 99   /not-hex",
                 "7f0000002000-7f0000003000 r-x 00000000 08:01 99   /short-perms",
