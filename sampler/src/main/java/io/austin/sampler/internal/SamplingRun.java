@@ -72,9 +72,9 @@ public final class SamplingRun implements Sampler.Run {
     private final RunConfig config;
     private final Counters counters = new Counters();
     /** Wakes the consumer; nobody until one connects (its first hand-over takes what is queued). */
-    private volatile Runnable wake = new Task(Task.NOTHING);
+    private volatile Runnable wake = new Task(Job.NOTHING);
     /** The tick as a task, made once: a pass allocates nothing for its own scheduling. */
-    private final Runnable tickTask = new Task(Task.TICK);
+    private final Runnable tickTask = new Task(Job.TICK);
     /**
      * The queue's intake as an object, made once: a method reference written in the pass would be a new object per
      * pass with the quick compiler (the sampler's), which does not remove such allocations.
@@ -132,7 +132,7 @@ public final class SamplingRun implements Sampler.Run {
 
     /** Opens the target (a command started) and attaches, on the sampling worker; passes follow. */
     void start() {
-        sampling.run(new Task(Task.ATTACH));
+        sampling.run(new Task(Job.ATTACH));
     }
 
     /** The consumer: woken with {@code wakeUp} whenever there is something to take. */
@@ -181,7 +181,7 @@ public final class SamplingRun implements Sampler.Run {
         for (Metadata m : end) {
             d.next(m);
         }
-        sampling.run(new Task(Task.DISPOSE));
+        sampling.run(new Task(Job.DISPOSE));
         return true;
     }
 
@@ -192,7 +192,7 @@ public final class SamplingRun implements Sampler.Run {
         }
         cancelled = true;
         // The processes belong to the sampling worker: it releases them after the pass in progress, if any.
-        sampling.run(new Task(Task.CANCEL));
+        sampling.run(new Task(Job.CANCEL));
     }
 
     /** Whether the sampling runs on a thread of the sampler's own (not a scheduler of the caller's). */
@@ -239,7 +239,7 @@ public final class SamplingRun implements Sampler.Run {
             tick();
             if (!closed) {
                 // After the first pass: a stop asked for meanwhile is seen at the next pass.
-                stopWatch = new StopWatch(new Task(Task.STOP));
+                stopWatch = new StopWatch(new Task(Job.STOP));
                 options.stop().subscribe(stopWatch);
             }
         } catch (RuntimeException | LinkageError e) {
@@ -445,24 +445,23 @@ public final class SamplingRun implements Sampler.Run {
     // Classes, not lambdas or method references: each of those is linked through java.lang.invoke the first time
     // its line runs (interpreted, 0.3-1 ms of a JVM's start apiece), and all of these run as the sampler starts.
 
-    /** A task for the worker (or, {@link #NOTHING}, the wake-up of no consumer). */
+    /** What a {@link Task} does. */
+    private enum Job {
+        /** Nothing: the wake-up of a consumer that has not connected yet. */
+        NOTHING, ATTACH, TICK, STOP, DISPOSE, CANCEL
+    }
+
+    /** A task for the worker (or, with {@link Job#NOTHING}, the wake-up of no consumer). */
     private final class Task implements Runnable {
-        static final int NOTHING = 0;
-        static final int ATTACH = 1;
-        static final int TICK = 2;
-        static final int STOP = 3;
-        static final int DISPOSE = 4;
-        static final int CANCEL = 5;
+        private final Job job;
 
-        private final int what;
-
-        Task(int what) {
-            this.what = what;
+        Task(Job job) {
+            this.job = job;
         }
 
         @Override
         public void run() {
-            switch (what) {
+            switch (job) {
                 case ATTACH -> attach();
                 case TICK -> tick();
                 case STOP -> requestStop();
@@ -471,7 +470,8 @@ public final class SamplingRun implements Sampler.Run {
                     shutdown();
                     sampling.dispose();
                 }
-                default -> { } // NOTHING
+                case NOTHING -> {
+                }
             }
         }
     }

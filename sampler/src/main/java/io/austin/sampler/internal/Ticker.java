@@ -25,16 +25,14 @@ interface Ticker {
     /** Stops running tasks; pending ones are dropped. */
     void dispose();
 
-    /** A real scheduler's clock is within this of the wall clock; a virtual one (tests) is not. */
-    long VIRTUAL_CLOCK_GAP_MILLIS = 60_000L;
-
     /**
      * The clock of the deadlines of a ticker on {@code scheduler} (null: a thread of its own), in nanoseconds:
-     * {@link System#nanoTime()}, unless the scheduler's time is virtual (tests), which is then the run's clock.
+     * {@link System#nanoTime()}, unless the scheduler's time is virtual (tests), which is then the run's clock. A
+     * real scheduler's clock is within a minute of the wall clock; a virtual one is not.
      */
     static LongSupplier clock(Scheduler scheduler) {
         if (scheduler == null || Math.abs(scheduler.now(TimeUnit.MILLISECONDS) - System.currentTimeMillis())
-                < VIRTUAL_CLOCK_GAP_MILLIS) {
+                < 60_000L) {
             return NanoClock.INSTANCE;
         }
         return () -> scheduler.now(TimeUnit.NANOSECONDS);

@@ -81,8 +81,8 @@ public final class NativeBinding {
             started = true;
             warm = warmUp;
         }
-        // A class, not a lambda: this runs right after a program's spawn, before its attach, where linking a
-        // lambda's call site costs a cold JVM most of a millisecond.
+        // A class, not a lambda: this runs on the sampling thread at its first pass, where linking a lambda's call
+        // site costs a cold JVM most of a millisecond.
         Thread t = new Thread(new Runnable() {
             @Override
             public void run() {

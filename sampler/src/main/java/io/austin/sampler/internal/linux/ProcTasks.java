@@ -411,7 +411,7 @@ public final class ProcTasks implements AutoCloseable {
         } catch (final IOException e) {
             return new long[0];
         }
-        return StatusFile.nsPid(status);
+        return ProcFields.numbers(status, "NSpid:");
     }
 
     /** The system's page size in bytes ({@code sysconf(_SC_PAGESIZE)}; 4096 without JNA, or while it is bound). */
@@ -443,26 +443,11 @@ public final class ProcTasks implements AutoCloseable {
     /** The {@code MemTotal} value of {@code /proc/meminfo} in KiB, or -1. */
     static long memTotalKiB() {
         try {
-            for (final String line : Files.readAllLines(ProcPath.SYSTEM.system("meminfo"), StandardCharsets.US_ASCII)) {
-                if (line.startsWith("MemTotal:")) {
-                    long v = 0;
-                    boolean any = false;
-                    for (int i = "MemTotal:".length(); i < line.length(); i++) {
-                        final char c = line.charAt(i);
-                        if (c >= '0' && c <= '9') {
-                            v = v * 10 + c - '0';
-                            any = true;
-                        } else if (any) {
-                            break;
-                        }
-                    }
-                    return any ? v : -1;
-                }
-            }
+            final long[] kib = ProcFields.numbers(Files.readAllBytes(ProcPath.SYSTEM.system("meminfo")), "MemTotal:");
+            return kib.length > 0 ? kib[0] : -1;
         } catch (final IOException e) {
             return -1;
         }
-        return -1;
     }
 
     private void ensureOpen() {
