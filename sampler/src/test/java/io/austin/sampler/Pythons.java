@@ -37,12 +37,23 @@ public final class Pythons {
     public static final List<Python> ALL = List.of(
             pyenv("3.8.18", 8), pyenv("3.9.18", 9), pyenv("3.10.13", 10), pyenv("3.11.7", 11),
             pyenv("3.12.1", 12), pyenv("3.13.0", 13),
-            new Python("debian-3.11-static", Paths.get("/usr/bin/python3.11"), 3, 11));
+            new Python("debian-3.11-static", Paths.get("/usr/bin/python3.11"), 3, 11),
+            new Python("debian-sid-3.14-static", python314(), 3, 14));
 
     /** Whether every interpreter of {@link #ALL} must be installed ({@code AUSTIN_PYTHONS=required}). */
     public static final boolean REQUIRED = "required".equals(System.getenv("AUSTIN_PYTHONS"));
 
     private Pythons() {
+    }
+
+    /**
+     * Debian unstable's 3.14 (static, stripped), which {@code .ci/python3.14} unpacks with its glibc into a folder
+     * of its own: {@code /opt/python3.14-sid} unless {@code AUSTIN_PYTHON314} names the executable elsewhere.
+     */
+    private static Path python314() {
+        String path = System.getenv("AUSTIN_PYTHON314");
+        return path != null && !path.isEmpty() ? Paths.get(path)
+                : Paths.get("/opt/python3.14-sid", "usr", "bin", "python3.14");
     }
 
     private static Python pyenv(String version, int minor) {

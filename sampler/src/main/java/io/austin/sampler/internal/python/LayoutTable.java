@@ -293,7 +293,7 @@ final class LayoutTable {
         l.isThreadsHead = 7344;
         l.isGcCollecting = 7600;
         l.isCevalGil = 16;
-        l.tsSize = 824;
+        l.tsSize = 832;
         l.tsNext = 8;
         l.tsInterp = 16;
         l.tsFrame = 72;

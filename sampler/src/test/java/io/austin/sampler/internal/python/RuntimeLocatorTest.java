@@ -71,7 +71,8 @@ class RuntimeLocatorTest {
             assertNotEquals(0, rt.unicodeTypeAddress());
             final boolean shared = interpreter.contains("pyenv");
             assertEquals(shared, rt.sharedLibrary());
-            assertTrue(rt.binaryPath().contains(shared ? "libpython3." + rt.minor() : "python3.11"), rt.binaryPath());
+            assertTrue(rt.binaryPath().contains(shared ? "libpython3." + rt.minor() : "python3." + rt.minor()),
+                    rt.binaryPath());
 
             // The type objects are real: PyCode_Type's tp_name points at the string "code".
             final ByteBuffer buf = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);

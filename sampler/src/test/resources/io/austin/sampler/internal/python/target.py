@@ -101,7 +101,8 @@ def a():
 
 SUB_CODE = """import sys, threading, time
 def in_sub():
-    sys.stdout.write('SUB %d\\n' % threading.get_native_id()); sys.stdout.flush(); time.sleep(600)
+    sys.stdout.write('SUB %d %s\\n' % (threading.get_native_id(), sys._getframe().f_code.co_filename))
+    sys.stdout.flush(); time.sleep(600)
 in_sub()
 """
 
