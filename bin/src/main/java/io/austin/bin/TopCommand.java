@@ -55,7 +55,7 @@ import reactor.core.publisher.Sinks;
             "32:not a Python process", "33:the command cannot be started, or ended before its interpreter was found",
             "35:no interpreter state within the -t time-out", "36:cannot attach to the given process",
             "37:permission denied", "39:not Python and no Python child processes (-C)",
-            "3:unknown Python version", "70:internal error"})
+            "3:unknown or unsupported Python version", "70:internal error"})
 final class TopCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;

@@ -19,6 +19,8 @@ public final class SamplerException extends RuntimeException {
         NOT_PYTHON(32),
         /** A CPython runtime was found but its version could not be told. */
         UNKNOWN_VERSION(3),
+        /** A CPython runtime was found and its version told, but that version is outside what the sampler reads. */
+        UNSUPPORTED_VERSION(3),
         /** The sampler could not attach to the target for another reason. */
         CANNOT_ATTACH(36),
         /** The Python runtime was found but no interpreter state appeared within the start-up time-out. */

@@ -38,7 +38,13 @@ public final class Pythons {
             pyenv("3.8.18", 8), pyenv("3.9.18", 9), pyenv("3.10.13", 10), pyenv("3.11.7", 11),
             pyenv("3.12.1", 12), pyenv("3.13.0", 13),
             new Python("debian-3.11-static", Paths.get("/usr/bin/python3.11"), 3, 11),
-            new Python("debian-sid-3.14-static", python314(), 3, 14));
+            new Python("debian-sid-3.14-static", debian("3.14"), 3, 14));
+
+    /**
+     * A CPython newer than the sampler reads (Debian unstable's 3.15): not in {@link #ALL}, for the tests of its
+     * refusal; required like the others under {@code AUSTIN_PYTHONS=required}.
+     */
+    public static final Python UNSUPPORTED = new Python("debian-sid-3.15-static", debian("3.15"), 3, 15);
 
     /** Whether every interpreter of {@link #ALL} must be installed ({@code AUSTIN_PYTHONS=required}). */
     public static final boolean REQUIRED = "required".equals(System.getenv("AUSTIN_PYTHONS"));
@@ -47,13 +53,14 @@ public final class Pythons {
     }
 
     /**
-     * Debian unstable's 3.14 (static, stripped), which {@code .ci/python3.14} unpacks with its glibc into a folder
-     * of its own: {@code /opt/python3.14-sid} unless {@code AUSTIN_PYTHON314} names the executable elsewhere.
+     * Debian unstable's 3.X (static, stripped), which {@code .ci/debian-python 3.X} unpacks with its glibc into a
+     * folder of its own: {@code /opt/python3.X-sid} unless {@code AUSTIN_PYTHON3X} (say {@code AUSTIN_PYTHON314})
+     * names the executable elsewhere.
      */
-    private static Path python314() {
-        String path = System.getenv("AUSTIN_PYTHON314");
+    private static Path debian(String version) {
+        String path = System.getenv("AUSTIN_PYTHON" + version.replace(".", ""));
         return path != null && !path.isEmpty() ? Paths.get(path)
-                : Paths.get("/opt/python3.14-sid", "usr", "bin", "python3.14");
+                : Paths.get("/opt/python" + version + "-sid", "usr", "bin", "python" + version);
     }
 
     private static Python pyenv(String version, int minor) {

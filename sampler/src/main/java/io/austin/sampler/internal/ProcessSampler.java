@@ -81,7 +81,7 @@ final class ProcessSampler implements AutoCloseable {
      * On failure the target is closed (a spawned one terminated) when {@code closeOnFailure}.
      *
      * @throws SamplerException LAUNCH_FAILED if a spawned target ended before its interpreter was found,
-     *         NOT_PYTHON, PERMISSION, CANNOT_ATTACH, UNKNOWN_VERSION, UNSUPPORTED_BUILD, or TIMEOUT when the runtime
+     *         NOT_PYTHON, PERMISSION, CANNOT_ATTACH, UNKNOWN_VERSION, UNSUPPORTED_VERSION, UNSUPPORTED_BUILD, or TIMEOUT when the runtime
      *         was found but no interpreter state appeared in time
      */
     static ProcessSampler open(Target target, boolean child, Duration timeout, boolean closeOnFailure) {
@@ -131,7 +131,8 @@ final class ProcessSampler implements AutoCloseable {
         if (target.spawned() && e.reason() == Reason.NO_SUCH_PROCESS) {
             target.awaitExit(1_000); // our own child gone from /proc: it has exited, its reaping may lag behind
         }
-        if (target.spawned() && !target.childAlive() && e.reason() != Reason.UNSUPPORTED_BUILD) {
+        if (target.spawned() && !target.childAlive() && e.reason() != Reason.UNSUPPORTED_BUILD
+                && e.reason() != Reason.UNSUPPORTED_VERSION) {
             return new SamplerException(Reason.LAUNCH_FAILED, "Cannot launch the given command, or it terminated "
                     + "too quickly (exit status " + target.exitStatus() + ")", e);
         }

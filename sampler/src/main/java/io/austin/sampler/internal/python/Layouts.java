@@ -13,6 +13,11 @@ public final class Layouts {
     private Layouts() {
     }
 
+    /** Whether the table has a layout for CPython {@code major.minor} (3.8–3.14). */
+    public static boolean supports(int major, int minor) {
+        return major == 3 && minor >= 0 && minor < READ.length && LayoutTable.forVersion(major, minor) != null;
+    }
+
     /**
      * The table layout of a CPython minor version. Not to be changed: {@link Layout#copy()} first.
      *

@@ -77,7 +77,7 @@ public final class RuntimeLocator {
      * @param memory a reader of the target's memory, used for the version words; may be null, and where it cannot
      *        read, the same words are taken from the file's initialized data
      * @throws SamplerException NO_SUCH_PROCESS, PERMISSION, NOT_PYTHON (no runtime found, maybe not loaded yet),
-     *         UNKNOWN_VERSION or UNSUPPORTED_BUILD
+     *         UNKNOWN_VERSION, UNSUPPORTED_VERSION or UNSUPPORTED_BUILD
      */
     public static PythonRuntime locate(final int pid, final RemoteMemory memory) {
         if (pid <= 0 || !Files.isDirectory(procDir(pid))) {
@@ -227,6 +227,11 @@ public final class RuntimeLocator {
             major = byName.major();
             minor = byName.minor();
             micro = -1;
+        }
+        if (!Layouts.supports(major, minor)) {
+            throw new SamplerException(Reason.UNSUPPORTED_VERSION, "Process " + pid + " runs Python " + major + "."
+                    + minor + (micro >= 0 ? "." + micro : "") + " (" + path + "), which cannot be sampled: the "
+                    + "supported versions are CPython 3.8 to 3.14");
         }
         final long codeType = syms.containsKey(CODE_TYPE) ? bias + syms.get(CODE_TYPE) : 0;
         final long unicodeType = syms.containsKey(UNICODE_TYPE) ? bias + syms.get(UNICODE_TYPE) : 0;

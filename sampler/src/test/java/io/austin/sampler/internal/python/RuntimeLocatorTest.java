@@ -300,7 +300,17 @@ class RuntimeLocatorTest {
 
     @Test
     void reasonsMapToAustinExitStatuses() {
-        assertArrayEquals(new int[] {38, 37, 32, 3, 36, 35, 33, 39, 32},
+        assertArrayEquals(new int[] {38, 37, 32, 3, 3, 36, 35, 33, 39, 32},
                 java.util.Arrays.stream(Reason.values()).mapToInt(Reason::exitStatus).toArray());
+    }
+
+    @Test
+    void theTableSupportsExactly3_8To3_14() {
+        for (int minor = 0; minor < 20; minor++) {
+            assertEquals(minor >= 8 && minor <= 14, Layouts.supports(3, minor), "3." + minor);
+        }
+        assertFalse(Layouts.supports(2, 7));
+        assertFalse(Layouts.supports(4, 0));
+        assertFalse(Layouts.supports(3, 99));
     }
 }

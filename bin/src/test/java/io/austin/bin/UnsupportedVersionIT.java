@@ -1,0 +1,101 @@
+package io.austin.bin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.austin.sampler.Pythons;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real CPython newer than the sampler reads (Debian unstable's 3.15): every command refuses it with one line
+ * naming the version and the supported range and the documented status (3; Austin 4's 10), started or attached to,
+ * and leaves nothing behind: a started program is ended, an attached one runs on untouched.
+ */
+class UnsupportedVersionIT {
+    private static final String MARK = "unsupported-version-it";
+
+    @TempDir
+    Path tmp;
+
+    record Result(int status, String out, String err) {
+    }
+
+    private static Result run(String tool, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Cli.run(tool, new Cli.Streams(new ByteArrayInputStream(new byte[0]), out, err), args);
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Path python() {
+        Pythons.require(Pythons.UNSUPPORTED);
+        return Pythons.UNSUPPORTED.path();
+    }
+
+    /** The one line every command prints: the version the process runs and the range that is read. */
+    private static void assertRefusal(Result r, int status) {
+        assertEquals(status, r.status(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].contains("runs Python 3.15."), r.err());
+        assertTrue(lines[0].contains("the supported versions are CPython 3.8 to 3.14"), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void aStartedProgramIsRefusedAndEnded() throws Exception {
+        Path output = tmp.resolve("out.austin");
+        Result r = run("austin", "-i", "1ms", "-o", output.toString(), python().toString(), "-S", "-c",
+                "import time; time.sleep(30) # " + MARK + "-austin");
+        assertRefusal(r, 3);
+        assertNoProcessRuns(MARK + "-austin");
+
+        Result mojo = run("austin4", "-i", "1ms", "-o", tmp.resolve("out.mojo").toString(), python().toString(),
+                "-S", "-c", "import time; time.sleep(30) # " + MARK + "-austin4");
+        assertRefusal(mojo, 10);
+        assertNoProcessRuns(MARK + "-austin4");
+    }
+
+    @Test
+    void anAttachedProgramIsRefusedAndLeftRunning() throws Exception {
+        Process target = new ProcessBuilder(python().toString(), "-S", "-c",
+                "import sys, time; print('ready', flush=True); time.sleep(60) # " + MARK + "-attach")
+                .redirectErrorStream(true).start();
+        try {
+            assertEquals("ready", new String(target.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
+            String pid = Long.toString(target.pid());
+            assertRefusal(run("austin", "-i", "1ms", "-o", tmp.resolve("p.austin").toString(), "-p", pid), 3);
+            assertRefusal(run("austin", "-w", pid), 3);
+            assertRefusal(run("austin4", "-i", "1ms", "-o", tmp.resolve("p.mojo").toString(), "-p", pid), 10);
+            assertTrue(target.isAlive(), "the attached program runs on");
+        } finally {
+            target.destroyForcibly();
+            target.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** No process runs with {@code mark} in its command line (the started program is gone), within five seconds. */
+    private static void assertNoProcessRuns(String mark) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            boolean found;
+            try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+                found = all.anyMatch(p -> p.isAlive() && p.info().commandLine().map(c -> c.contains(mark))
+                        .orElse(false));
+            }
+            if (!found) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "the started program still runs: " + mark);
+            Thread.sleep(20);
+        }
+    }
+}
