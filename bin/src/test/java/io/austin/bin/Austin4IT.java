@@ -302,31 +302,31 @@ class Austin4IT {
     void austin4sCommandLineAndStatuses() throws Exception {
         String py = Pythons.any().path().toString();
         for (String gone : List.of("-h", "-b", "-s")) {
-            Result r = austin4(gone, py, "-c", "pass");
+            ToolRun r = austin4(gone, py, "-c", "pass");
             assertEquals(ExitCodes.USAGE, r.status(), gone);
             assertTrue(r.err().endsWith("Try `austin --help' or `austin --usage' for more information.\n"), r.err());
         }
-        Result none = austin4("-i", "1ms");
+        ToolRun none = austin4("-i", "1ms");
         assertEquals(Austin4Command.CMDLINE_STATUS, none.status(), none.err());
         assertEquals("austin: No command nor process ID provided\n", none.err());
-        Result output = austin4("-o", tmp.resolve("missing/x.mojo").toString(), py, "-c", "pass");
+        ToolRun output = austin4("-o", tmp.resolve("missing/x.mojo").toString(), py, "-c", "pass");
         assertEquals(Austin4Command.IO_STATUS, output.status(), output.err());
-        Result attach = austin4("-p", "999999999");
+        ToolRun attach = austin4("-p", "999999999");
         assertEquals(Austin4Command.OS_STATUS, attach.status(), attach.err());
-        Result launch = austin4("/nonexistent/python");
+        ToolRun launch = austin4("/nonexistent/python");
         assertEquals(Austin4Command.OS_STATUS, launch.status(), launch.err());
-        Result notPython = austin4("-t", "300", "/bin/sleep", "3");
+        ToolRun notPython = austin4("-t", "300", "/bin/sleep", "3");
         assertEquals(Austin4Command.VERSION_STATUS, notPython.status(), notPython.err());
-        Result help = austin4("-?");
+        ToolRun help = austin4("-?");
         assertEquals(0, help.status());
         assertTrue(help.out().startsWith("Usage: austin [-CcfgmnP?V] [-x n_sec] [-i n_us]"), help.out());
         assertTrue(help.out().contains("\n  -c, --cpu                   Sample only"), help.out());
-        Result bare = austin4();
+        ToolRun bare = austin4();
         assertEquals(0, bare.status());
         assertEquals(austin4("--usage").out(), bare.out(), "no argument: the usage");
-        Result nat = austin4("-n", "-o", tmp.resolve("n.mojo").toString(), py, "-S", "-c", "pass");
+        ToolRun nat = austin4("-n", "-o", tmp.resolve("n.mojo").toString(), py, "-S", "-c", "pass");
         assertTrue(nat.err().startsWith("austin: warning: native mode is not supported"), nat.err());
-        Result v3 = austin4("--mojo-version", "3", "-o", tmp.resolve("v3.mojo").toString(), "-i", "1ms", py, "-S",
+        ToolRun v3 = austin4("--mojo-version", "3", "-o", tmp.resolve("v3.mojo").toString(), "-i", "1ms", py, "-S",
                 SHARES.toString(), "1");
         assertEquals(0, v3.status(), v3.err());
         byte[] bytes = Files.readAllBytes(tmp.resolve("v3.mojo"));
@@ -341,7 +341,7 @@ class Austin4IT {
         String py = Pythons.any().path().toString();
         for (String version : List.of("4", "3")) {
             Path mojo = tmp.resolve("run" + version + ".mojo");
-            Result run = austin4("--mojo-version", version, "-i", "1ms", "-o", mojo.toString(), py, "-S",
+            ToolRun run = austin4("--mojo-version", version, "-i", "1ms", "-o", mojo.toString(), py, "-S",
                     SHARES.toString(), "1");
             assertEquals(0, run.status(), run.err());
             for (String tool : List.of("mojo2austin", "austin2speedscope", "austin2pprof")) {
@@ -389,7 +389,7 @@ class Austin4IT {
         Process target = new ProcessBuilder(Pythons.any().path().toString(), "-S", SHARES.toString(), "30").start();
         try {
             new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            Result w = austin4("-w", Long.toString(target.pid()));
+            ToolRun w = austin4("-w", Long.toString(target.pid()));
             assertEquals(0, w.status(), w.err());
             assertTrue(w.out().contains(" Process \033[1;35m" + target.pid() + "\033[0m \uD83E\uDDF5 Thread \033[1;34m0:"),
                     w.out());
@@ -458,14 +458,8 @@ class Austin4IT {
         }
     }
 
-    record Result(int status, String out, String err) {
-    }
-
-    private static Result austin4(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Cli.run("austin4", new Cli.Streams(new ByteArrayInputStream(new byte[0]), out, err), args);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static ToolRun austin4(String... args) {
+        return ToolRun.of("austin4", args);
     }
 
     /** No process runs with {@code arg} on its command line (the spawned target is gone), within two seconds. */

@@ -36,14 +36,8 @@ class AustinIT {
     @TempDir
     Path tmp;
 
-    record Result(int status, String out, String err) {
-    }
-
-    private static Result austin(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]), out, err), args);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static ToolRun austin(String... args) {
+        return ToolRun.of("austin", args);
     }
 
     private static Path python(String version) {
@@ -59,7 +53,7 @@ class AustinIT {
         return VERSIONS.stream().map(v -> DynamicTest.dynamicTest(v, () -> {
             io.austin.sampler.Pythons.get(v);
             Path mojo = tmp.resolve(v + ".mojo");
-            Result r = austin("-b", "-P", "-i", "1ms", "-o", mojo.toString(), python(v).toString(), "-S",
+            ToolRun r = austin("-b", "-P", "-i", "1ms", "-o", mojo.toString(), python(v).toString(), "-S",
                     TARGET.toString(), "1");
             assertEquals(0, r.status(), r.err());
             assertEquals("", r.err(), "pipe mode is silent on stderr");
@@ -89,7 +83,7 @@ class AustinIT {
     @Test
     void textRunWritesHeaderSamplesFooterAndStatistics() throws IOException {
         Path out = tmp.resolve("out.txt");
-        Result r = austin("-i", "1ms", "-o", out.toString(), anyPython().toString(), "-S", TARGET.toString(), "1");
+        ToolRun r = austin("-i", "1ms", "-o", out.toString(), anyPython().toString(), "-S", TARGET.toString(), "1");
         assertEquals(0, r.status(), r.err());
         String text = Files.readString(out);
         assertTrue(text.startsWith("# austin: 3.7.0\n# interval: 1000\n# mode: wall\n\nP"), text);
@@ -106,7 +100,7 @@ class AustinIT {
             assertTrue(new String(p.getInputStream().readNBytes(5), StandardCharsets.UTF_8).startsWith("ready"));
             Path out = tmp.resolve("attach.txt");
             long t0 = System.nanoTime();
-            Result r = austin("-x", "1", "-i", "1ms", "-o", out.toString(), "-p", Long.toString(p.pid()));
+            ToolRun r = austin("-x", "1", "-i", "1ms", "-o", out.toString(), "-p", Long.toString(p.pid()));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals(0, r.status(), r.err());
             assertTrue(ms >= 900 && ms < 10_000, "ran for " + ms + " ms");
@@ -121,42 +115,42 @@ class AustinIT {
     @Test
     void errorsGiveAustinsStatusesAndOneLine() {
         String py = anyPython().toString();
-        Result bad = austin("-i", "5m", py, "-c", "pass");
+        ToolRun bad = austin("-i", "5m", py, "-c", "pass");
         assertEquals(64, bad.status());
         assertTrue(bad.err().startsWith("austin: invalid unit in '5m'"), bad.err());
         assertEquals(64, austin("-p", "12x").status());
         assertEquals(64, austin("-p", "1", py).status());
         assertEquals(64, austin("--no-such-option", py).status());
         assertEquals(255, austin("-i", "1ms").status());
-        Result noFile = austin("-o", tmp.resolve("missing/dir/out").toString(), py, "-c", "pass");
+        ToolRun noFile = austin("-o", tmp.resolve("missing/dir/out").toString(), py, "-c", "pass");
         assertEquals(255, noFile.status());
         assertTrue(noFile.err().contains("cannot create the output file"), noFile.err());
-        Result notPython = austin("-t", "300ms", "/bin/sleep", "3");
+        ToolRun notPython = austin("-t", "300ms", "/bin/sleep", "3");
         assertEquals(32, notPython.status(), notPython.err());
         assertTrue(notPython.err().contains("not a Python process"), notPython.err());
         assertEquals(33, austin("/nonexistent/command").status());
-        Result gone = austin("-p", "999999");
+        ToolRun gone = austin("-p", "999999");
         assertEquals(36, gone.status());
         assertTrue(gone.err().contains("Cannot attach to the given process"), gone.err());
-        for (Result r : List.of(bad, noFile, notPython)) {
+        for (ToolRun r : List.of(bad, noFile, notPython)) {
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
     }
 
     @Test
     void helpVersionUsageAndNoArguments() {
-        Result none = austin();
+        ToolRun none = austin();
         assertEquals(0, none.status());
         assertTrue(none.out().contains("Usage: austin"), none.out());
-        Result help = austin("-?");
+        ToolRun help = austin("-?");
         assertEquals(0, help.status());
         assertTrue(help.out().contains("--interval"), help.out());
         assertTrue(help.out().contains("Exit status"), help.out());
         assertEquals(0, austin("--help").status());
-        Result version = austin("-V");
+        ToolRun version = austin("-V");
         assertEquals(0, version.status());
         assertTrue(version.out().startsWith("austin "), version.out());
-        Result usage = austin("--usage");
+        ToolRun usage = austin("--usage");
         assertEquals(0, usage.status());
         assertTrue(usage.out().startsWith("Usage: austin [-"), usage.out());
     }

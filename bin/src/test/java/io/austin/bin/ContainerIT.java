@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.austin.formats.Fixtures;
 import io.austin.sampler.Pythons;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,14 +29,8 @@ class ContainerIT {
     @TempDir
     Path tmp;
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run austin(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]), out, err), args);
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static ToolRun austin(String... args) {
+        return ToolRun.of("austin", args);
     }
 
     /** The interpreter copied to {@code dir}: a pyenv build's executable and libpython, or a static executable. */
@@ -84,7 +76,7 @@ class ContainerIT {
                         "in its own PID namespace");
 
                 Path out = tmp.resolve(label + ".austin");
-                Run r = austin("-s", "-i", "1ms", "-x", "1", "-o", out.toString(), "-p", Long.toString(python));
+                ToolRun r = austin("-s", "-i", "1ms", "-x", "1", "-o", out.toString(), "-p", Long.toString(python));
                 assertEquals(0, r.status(), r.err());
                 TextProfile p = TextProfile.parse(Files.readString(out));
                 assertTrue(p.timeIn("busy", "busy") > 500_000, "the busy thread is sampled: " + p.lines.size());
@@ -92,7 +84,7 @@ class ContainerIT {
                         "cpu mode: only the busy main thread, by its id outside the namespace");
 
                 Path children = tmp.resolve(label + "-C.austin");
-                Run c = austin("-C", "-i", "1ms", "-x", "1", "-t", "300", "-o", children.toString(), "-p",
+                ToolRun c = austin("-C", "-i", "1ms", "-x", "1", "-t", "300", "-o", children.toString(), "-p",
                         Long.toString(unshare.pid()));
                 assertEquals(0, c.status(), c.err());
                 TextProfile cp = TextProfile.parse(Files.readString(children));
@@ -100,7 +92,7 @@ class ContainerIT {
                         "-C -p from the namespace's parent finds the Python");
                 assertFalse(cp.lines.stream().anyMatch(l -> l.pid() == unshare.pid()));
 
-                Run w = austin("-w", Long.toString(python));
+                ToolRun w = austin("-w", Long.toString(python));
                 assertEquals(0, w.status(), w.err());
                 assertTrue(w.out().contains("Thread \033[34;1m0:" + python + "\033[0m"), w.out());
             } finally {

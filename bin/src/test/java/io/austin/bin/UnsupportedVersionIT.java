@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.austin.sampler.Pythons;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -25,23 +23,13 @@ class UnsupportedVersionIT {
     @TempDir
     Path tmp;
 
-    record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String tool, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Cli.run(tool, new Cli.Streams(new ByteArrayInputStream(new byte[0]), out, err), args);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     private static Path python() {
         Pythons.require(Pythons.UNSUPPORTED);
         return Pythons.UNSUPPORTED.path();
     }
 
     /** The one line every command prints: the version the process runs and the range that is read. */
-    private static void assertRefusal(Result r, int status) {
+    private static void assertRefusal(ToolRun r, int status) {
         assertEquals(status, r.status(), r.err());
         String[] lines = r.err().strip().split("\n");
         assertEquals(1, lines.length, r.err());
@@ -53,13 +41,13 @@ class UnsupportedVersionIT {
     @Test
     void aStartedProgramIsRefusedAndEnded() throws Exception {
         Path output = tmp.resolve("out.austin");
-        Result r = run("austin", "-i", "1ms", "-o", output.toString(), python().toString(), "-S", "-c",
+        ToolRun r = ToolRun.of("austin", "-i", "1ms", "-o", output.toString(), python().toString(), "-S", "-c",
                 "import time; time.sleep(30) # " + MARK + "-austin");
         assertRefusal(r, 3);
         assertNoProcessRuns(MARK + "-austin");
 
-        Result mojo = run("austin4", "-i", "1ms", "-o", tmp.resolve("out.mojo").toString(), python().toString(),
-                "-S", "-c", "import time; time.sleep(30) # " + MARK + "-austin4");
+        ToolRun mojo = ToolRun.of("austin4", "-i", "1ms", "-o", tmp.resolve("out.mojo").toString(),
+                python().toString(), "-S", "-c", "import time; time.sleep(30) # " + MARK + "-austin4");
         assertRefusal(mojo, 10);
         assertNoProcessRuns(MARK + "-austin4");
     }
@@ -72,9 +60,11 @@ class UnsupportedVersionIT {
         try {
             assertEquals("ready", new String(target.getInputStream().readNBytes(5), StandardCharsets.US_ASCII));
             String pid = Long.toString(target.pid());
-            assertRefusal(run("austin", "-i", "1ms", "-o", tmp.resolve("p.austin").toString(), "-p", pid), 3);
-            assertRefusal(run("austin", "-w", pid), 3);
-            assertRefusal(run("austin4", "-i", "1ms", "-o", tmp.resolve("p.mojo").toString(), "-p", pid), 10);
+            assertRefusal(ToolRun.of("austin", "-i", "1ms", "-o", tmp.resolve("p.austin").toString(), "-p", pid),
+                    3);
+            assertRefusal(ToolRun.of("austin", "-w", pid), 3);
+            assertRefusal(ToolRun.of("austin4", "-i", "1ms", "-o", tmp.resolve("p.mojo").toString(), "-p", pid),
+                    10);
             assertTrue(target.isAlive(), "the attached program runs on");
         } finally {
             target.destroyForcibly();
