@@ -135,22 +135,36 @@ class FleetIT {
                 }
                 assertEquals(List.of("api", "worker"), new ArrayList<>(sent.keySet()), sent.toString());
 
-                // On the topic itself, read with our Flux adapter: every acknowledged window is there, once.
+                // On the topic itself, read with our Flux adapter: every acknowledged window is there. A window may
+                // be there twice (at least once: the broker kept a record whose acknowledgement died with it, and
+                // the agent resent it); a copy is the same bytes under the same labels, and counts once, as the
+                // aggregator counts it.
                 Map<String, Object> consumer = Map.of(
                         org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                         org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "fleet-it-check",
                         org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
                 Map<String, Long> onTopic = new TreeMap<>();
                 java.util.Set<String> distinct = new java.util.HashSet<>();
+                java.util.Set<String> offsets = new java.util.HashSet<>();
+                long[] copies = new long[2]; // resent by an agent (another offset), delivered again (same offset)
                 io.austin.fleet.kafka.KafkaFlux.receive(consumer, List.of("austin.windows"),
                         new org.apache.kafka.common.serialization.StringDeserializer(),
                         new org.apache.kafka.common.serialization.ByteArrayDeserializer())
                         .take(Duration.ofSeconds(15))
                         .doOnNext(r -> {
+                            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                            crc.update(r.value());
+                            String id = String.join("/", r.key(), WindowHeaders.get(r.headers(), WindowHeaders.HOST),
+                                    WindowHeaders.get(r.headers(), WindowHeaders.PID),
+                                    WindowHeaders.get(r.headers(), WindowHeaders.START),
+                                    Long.toHexString(crc.getValue()));
+                            boolean again = !offsets.add(r.partition() + ":" + r.offset());
+                            if (!distinct.add(id)) {
+                                copies[again ? 1 : 0]++;
+                                return;
+                            }
                             onTopic.merge(r.key(), Long.parseLong(WindowHeaders.get(r.headers(),
                                     WindowHeaders.SAMPLES)), Long::sum);
-                            distinct.add(WindowHeaders.get(r.headers(), WindowHeaders.PID) + "@"
-                                    + WindowHeaders.get(r.headers(), WindowHeaders.START));
                         })
                         .takeUntil(r -> onTopic.equals(sent))
                         .blockLast(Duration.ofSeconds(30));
@@ -202,8 +216,9 @@ class FleetIT {
 
                 aggregator.toHandle().destroy();
                 assertTrue(aggregator.waitFor(60, TimeUnit.SECONDS), "the aggregator stops on SIGTERM");
-                System.out.printf("[fleet] sent %s samples in %d windows of 2 s, %d bytes per window on average; "
-                        + "the aggregator: %s%n", sent, windowsAndBytes[0], windowsAndBytes[1] / windowsAndBytes[0],
+                System.out.printf("[fleet] sent %s samples in %d windows of 2 s, %d bytes per window on average, "
+                        + "%d resent copies on the topic, %d records read twice; the aggregator: %s%n", sent,
+                        windowsAndBytes[0], windowsAndBytes[1] / windowsAndBytes[0], copies[0], copies[1],
                         lastLine(tmp.resolve("aggregator.log")));
             } finally {
                 for (Process p : processes) {
