@@ -140,8 +140,9 @@ public final class Austin4Command implements Callable<Integer> {
                 .footer("Exit status: 0 done (whatever the target's own status); 64 bad option; 6 no command and no "
                         + "PID; 5 the output cannot be created or written; 1 the command cannot be launched, ended "
                         + "too soon, or the process cannot be attached to (or has no Python child, with -C); 2 "
-                        + "permission denied; 10 not a Python process, or an unknown or unsupported Python version; 254 stopped by "
-                        + "SIGINT or at the end of the -x exposure; 241 stopped by SIGTERM; 129 stopped by SIGHUP.");
+                        + "permission denied; 10 not a Python process, or an unknown or unsupported Python version; "
+                        + "254 stopped by SIGINT or at the end of the -x exposure; 241 stopped by SIGTERM; 129 "
+                        + "stopped by SIGHUP.");
         return m;
     }
 

@@ -150,8 +150,9 @@ public final class AustinCommand implements Callable<Integer> {
                         + "or the output file cannot be created; 32 not a Python process; 33 the command cannot be "
                         + "launched or ended before its interpreter was found; 35 no interpreter state within the -t "
                         + "time-out; 36 cannot attach to the given process; 37 permission denied; 39 not Python and "
-                        + "no Python child processes (-C); 3 unknown or unsupported Python version; 74 the output could not be "
-                        + "written; 254 stopped by SIGINT; 241 stopped by SIGTERM; 129 stopped by SIGHUP.");
+                        + "no Python child processes (-C); 3 unknown or unsupported Python version; 74 the output "
+                        + "could not be written; 254 stopped by SIGINT; 241 stopped by SIGTERM; 129 stopped by "
+                        + "SIGHUP.");
         return m;
     }
 

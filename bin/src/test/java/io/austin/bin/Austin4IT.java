@@ -206,7 +206,7 @@ class Austin4IT {
             assertEquals("1000", r.meta("interval"));
             assertEquals("wall", r.meta("mode"));
             assertTrue(r.meta("errors").endsWith("/" + r.samples().size()), r.meta("errors"));
-            assertNoProcessRuns(SHARES.toString());
+            ToolRun.assertNoProcessRuns(SHARES.toString());
         });
     }
 
@@ -460,22 +460,5 @@ class Austin4IT {
 
     private static ToolRun austin4(String... args) {
         return ToolRun.of("austin4", args);
-    }
-
-    /** No process runs with {@code arg} on its command line (the spawned target is gone), within two seconds. */
-    private static void assertNoProcessRuns(String arg) throws Exception {
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (true) {
-            boolean found;
-            try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-                found = all.anyMatch(p -> p.info().arguments().map(a -> List.of(a).contains(arg)).orElse(false)
-                        && p.isAlive());
-            }
-            if (!found) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "the spawned target still runs");
-            Thread.sleep(20);
-        }
     }
 }

@@ -8,7 +8,6 @@ import io.austin.sampler.Pythons;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,12 +43,12 @@ class UnsupportedVersionIT {
         ToolRun r = ToolRun.of("austin", "-i", "1ms", "-o", output.toString(), python().toString(), "-S", "-c",
                 "import time; time.sleep(30) # " + MARK + "-austin");
         assertRefusal(r, 3);
-        assertNoProcessRuns(MARK + "-austin");
+        ToolRun.assertNoProcessRuns(MARK + "-austin");
 
         ToolRun mojo = ToolRun.of("austin4", "-i", "1ms", "-o", tmp.resolve("out.mojo").toString(),
                 python().toString(), "-S", "-c", "import time; time.sleep(30) # " + MARK + "-austin4");
         assertRefusal(mojo, 10);
-        assertNoProcessRuns(MARK + "-austin4");
+        ToolRun.assertNoProcessRuns(MARK + "-austin4");
     }
 
     @Test
@@ -69,23 +68,6 @@ class UnsupportedVersionIT {
         } finally {
             target.destroyForcibly();
             target.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    /** No process runs with {@code mark} in its command line (the started program is gone), within five seconds. */
-    private static void assertNoProcessRuns(String mark) throws Exception {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (true) {
-            boolean found;
-            try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-                found = all.anyMatch(p -> p.isAlive() && p.info().commandLine().map(c -> c.contains(mark))
-                        .orElse(false));
-            }
-            if (!found) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "the started program still runs: " + mark);
-            Thread.sleep(20);
         }
     }
 }

@@ -81,8 +81,8 @@ final class ProcessSampler implements AutoCloseable {
      * On failure the target is closed (a spawned one terminated) when {@code closeOnFailure}.
      *
      * @throws SamplerException LAUNCH_FAILED if a spawned target ended before its interpreter was found,
-     *         NOT_PYTHON, PERMISSION, CANNOT_ATTACH, UNKNOWN_VERSION, UNSUPPORTED_VERSION, UNSUPPORTED_BUILD, or TIMEOUT when the runtime
-     *         was found but no interpreter state appeared in time
+     *         NOT_PYTHON, PERMISSION, CANNOT_ATTACH, UNKNOWN_VERSION, UNSUPPORTED_VERSION, UNSUPPORTED_BUILD, or
+     *         TIMEOUT when the runtime was found but no interpreter state appeared in time
      */
     static ProcessSampler open(Target target, boolean child, Duration timeout, boolean closeOnFailure) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -126,13 +126,16 @@ final class ProcessSampler implements AutoCloseable {
         }
     }
 
-    /** A spawned target that is already gone did not fail for being "not Python": it ended too soon. */
+    /**
+     * A spawned target that is already gone did not fail for being "not Python": it ended too soon. A verdict read
+     * from the interpreter's own file (its version, its build) stands whether the program still runs or not.
+     */
     private static SamplerException ended(Target target, SamplerException e) {
         if (target.spawned() && e.reason() == Reason.NO_SUCH_PROCESS) {
             target.awaitExit(1_000); // our own child gone from /proc: it has exited, its reaping may lag behind
         }
-        if (target.spawned() && !target.childAlive() && e.reason() != Reason.UNSUPPORTED_BUILD
-                && e.reason() != Reason.UNSUPPORTED_VERSION) {
+        boolean verdict = e.reason() == Reason.UNSUPPORTED_BUILD || e.reason() == Reason.UNSUPPORTED_VERSION;
+        if (target.spawned() && !target.childAlive() && !verdict) {
             return new SamplerException(Reason.LAUNCH_FAILED, "Cannot launch the given command, or it terminated "
                     + "too quickly (exit status " + target.exitStatus() + ")", e);
         }

@@ -15,7 +15,7 @@ public final class Layouts {
 
     /** Whether the table has a layout for CPython {@code major.minor} (3.8–3.14). */
     public static boolean supports(int major, int minor) {
-        return major == 3 && minor >= 0 && minor < READ.length && LayoutTable.forVersion(major, minor) != null;
+        return read(major, minor) != null;
     }
 
     /**
@@ -24,19 +24,23 @@ public final class Layouts {
      * @throws UnsupportedPythonException when the version is not in the table (3.8–3.14 are)
      */
     public static Layout forVersion(int major, int minor) {
-        if (major != 3 || minor < 0 || minor >= READ.length) {
+        Layout l = read(major, minor);
+        if (l == null) {
             throw new UnsupportedPythonException("no layout for Python " + major + "." + minor);
         }
+        return l;
+    }
+
+    /** The version's layout, made once; null when the table has none. */
+    private static Layout read(int major, int minor) {
+        if (major != 3 || minor < 0 || minor >= READ.length) {
+            return null;
+        }
         synchronized (READ) {
-            Layout l = READ[minor];
-            if (l == null) {
-                l = LayoutTable.forVersion(major, minor);
-                if (l == null) {
-                    throw new UnsupportedPythonException("no layout for Python " + major + "." + minor);
-                }
-                READ[minor] = l;
+            if (READ[minor] == null) {
+                READ[minor] = LayoutTable.forVersion(major, minor);
             }
-            return l;
+            return READ[minor];
         }
     }
 }
