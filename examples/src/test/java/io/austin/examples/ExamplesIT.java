@@ -62,9 +62,16 @@ class ExamplesIT {
         assertEquals(r.whole().samples(), samples, "the windows' samples are the run's");
         assertEquals(r.whole().total(0), cpu, "the windows' CPU time is the run's");
         assertTrue(r.whole().samples() > 1000, r.whole().samples() + " samples");
-        // The middle seconds are full seconds of a CPU-bound program.
+        // The middle seconds are whole seconds of the run: each holds a fair share of its CPU time (a 3.5 s run puts
+        // about 2/7 of it in each; a windowing that held samples back would leave them nearly empty). How much CPU a
+        // second holds is the machine's to say: on a busy one the program gets less than half a core (477 ms was
+        // seen), so the bound is relative. No second holds much more than one of a one-threaded program's CPU: the
+        // slack is for samples that reach the window a little late, while the consumer waits for a core.
+        long share = r.whole().total(0) / 8;
         for (io.austin.converters.profile.Profile p : periods.subList(1, 3)) {
-            assertTrue(p.total(0) > 500_000 && p.total(0) < 1_100_000, p.total(0) + " us of CPU in a second");
+            assertTrue(p.total(0) > share && p.total(0) < 1_250_000,
+                    p.total(0) + " us of CPU in a second, of " + r.whole().total(0) + " us in " + periods.size()
+                            + " windows");
         }
         String busiest = CpuPerSecond.busiest(r.whole());
         assertTrue(busiest.matches("\\S*(crunch|hash_strings|<genexpr>|<setcomp>) \\(.*busy.py:.*"), busiest);
@@ -144,10 +151,14 @@ class ExamplesIT {
             System.out.println(out);
             assertTrue(windows.size() >= 5 && windows.size() <= 6, windows.size() + " windows");
             assertEquals(windows.size(), out.lines().filter(l -> l.startsWith("--- second ")).count(), out);
+            // Each full second holds a fair share of the CPU the tables saw (relative: a busy machine gives the
+            // target less than a core, and that is the machine's to say).
+            long all = windows.stream().mapToLong(w -> w.total(0)).sum();
             for (io.austin.converters.profile.Profile w : windows.subList(1, 4)) {
                 String top = io.austin.converters.top.FunctionStats.top(w, 0, 1).get(0).scope();
                 assertTrue(top.matches(".*(crunch|hash_strings|<genexpr>|<setcomp>)"), top);
-                assertTrue(w.total(0) > 300_000, w.total(0) + " us of CPU in a second of a busy process");
+                assertTrue(w.total(0) > all / (3L * windows.size()), w.total(0) + " us of CPU in a second of a busy "
+                        + "process, of " + all + " us in " + windows.size() + " seconds");
             }
             assertTrue(target.isAlive(), "detaching leaves the target running");
         } finally {
