@@ -346,9 +346,8 @@ class Austin4IT {
             assertEquals(0, run.status(), run.err());
             for (String tool : List.of("mojo2austin", "austin2speedscope", "austin2pprof")) {
                 Path out = tmp.resolve("run" + version + "." + tool);
-                int status = Cli.run(tool, new Cli.Streams(new ByteArrayInputStream(new byte[0]),
-                        new ByteArrayOutputStream(), new ByteArrayOutputStream()), mojo.toString(), out.toString());
-                assertEquals(0, status, tool + " on v" + version);
+                ToolRun converted = ToolRun.of(tool, mojo.toString(), out.toString());
+                assertEquals(0, converted.status(), tool + " on v" + version + ": " + converted.err());
                 assertTrue(Files.size(out) > 100, tool);
             }
             String text = Files.readString(tmp.resolve("run" + version + ".mojo2austin"));

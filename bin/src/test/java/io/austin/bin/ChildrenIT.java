@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.austin.formats.Fixtures;
 import io.austin.sampler.Pythons;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,14 +29,8 @@ class ChildrenIT {
     @TempDir
     Path tmp;
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run austin(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]), out, err), args);
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static ToolRun austin(String... args) {
+        return ToolRun.of("austin", args);
     }
 
     private static Set<Long> pids(TextProfile p) {
@@ -50,7 +42,7 @@ class ChildrenIT {
         return Pythons.each(py -> {
             Path pids = tmp.resolve("pids.txt");
             Path out = tmp.resolve("children.austin");
-            Run r = austin("-C", "-P", "-i", "1ms", "-o", out.toString(), py.path().toString(), "-S",
+            ToolRun r = austin("-C", "-P", "-i", "1ms", "-o", out.toString(), py.path().toString(), "-S",
                     Fixtures.target("children.py").toString(), pids.toString(), "1");
             assertEquals(0, r.status(), r.err());
             TextProfile p = TextProfile.parse(Files.readString(out));
@@ -87,7 +79,7 @@ class ChildrenIT {
         Process shell = new ProcessBuilder("/bin/bash", "-c", script + "; sleep 0.2").start();
         try {
             Thread.sleep(300);
-            Run r = austin("-C", "-i", "1ms", "-t", "300", "-o", tmp.resolve("attach.austin").toString(), "-p",
+            ToolRun r = austin("-C", "-i", "1ms", "-t", "300", "-o", tmp.resolve("attach.austin").toString(), "-p",
                     Long.toString(shell.pid()));
             assertEquals(0, r.status(), r.err());
             assertTrue(r.err().contains("Not a Python process"), "the shell is not Python: " + r.err());
@@ -102,7 +94,7 @@ class ChildrenIT {
 
     @Test
     void aParentWithoutPythonChildrenIsStatus39() {
-        Run r = austin("-C", "-t", "500", "/bin/sleep", "1");
+        ToolRun r = austin("-C", "-t", "500", "/bin/sleep", "1");
         assertEquals(39, r.status(), r.err());
         assertTrue(r.err().contains("Not a Python process"), r.err());
     }
@@ -116,7 +108,7 @@ class ChildrenIT {
                 assertTrue(new String(target.getInputStream().readNBytes(5), StandardCharsets.UTF_8)
                         .startsWith("ready"));
                 Thread.sleep(100);
-                Run r = austin("-w", Long.toString(target.pid()));
+                ToolRun r = austin("-w", Long.toString(target.pid()));
                 assertEquals(0, r.status(), r.err());
                 String out = r.out();
                 assertTrue(out.startsWith("\n\n"), "two empty lines first");
@@ -128,7 +120,7 @@ class ChildrenIT {
                         + Fixtures.target("busy_and_sleeping.py") + "\033[0m:\033[32;1m"), out);
                 assertTrue(out.contains("\033[33;1mbusy\033[0m"), out);
 
-                Run json = austin("-w", Long.toString(target.pid()), "--json");
+                ToolRun json = austin("-w", Long.toString(target.pid()), "--json");
                 assertEquals(0, json.status(), json.err());
                 JsonNode doc = new ObjectMapper().readTree(json.out());
                 JsonNode threads = doc.get("processes").get(0).get("threads");
@@ -159,7 +151,7 @@ class ChildrenIT {
             while (!Files.exists(pids) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            Run r = austin("-C", "-w", Long.toString(parent.pid()));
+            ToolRun r = austin("-C", "-w", Long.toString(parent.pid()));
             assertEquals(0, r.status(), r.err());
             assertEquals(3, r.out().lines().filter(l -> l.contains("\uD83E\uDDD2 Process")).count(),
                     "three child threads marked: " + r.out());

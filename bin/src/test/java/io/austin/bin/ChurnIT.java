@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.austin.formats.Fixtures;
 import io.austin.sampler.Pythons;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -29,11 +26,9 @@ class ChurnIT {
     Stream<DynamicTest> invalidSamplesStayRare() {
         return Pythons.each(py -> {
             Path out = tmp.resolve("churn.austin");
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int status = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]),
-                    new ByteArrayOutputStream(), err), "-i", "100us", "-o", out.toString(), py.path().toString(), "-S",
+            ToolRun r = ToolRun.of("austin", "-i", "100us", "-o", out.toString(), py.path().toString(), "-S",
                     Fixtures.target("churn.py").toString(), "2");
-            assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+            assertEquals(0, r.status(), r.err());
             TextProfile p = TextProfile.parse(Files.readString(out));
             long samples = p.lines.size();
             long invalid = p.lines.stream().filter(l -> l.has(":INVALID:")).count();

@@ -11,10 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.austin.formats.Fixtures;
 import io.austin.sampler.Pythons;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -85,11 +82,9 @@ class HtmlViewIT {
         Path dir = Files.createDirectories(work().resolve("recorded"));
         Path mojo = dir.resolve("fib.mojo");
         Path text = dir.resolve("fib.austin");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]),
-                new ByteArrayOutputStream(), err), "-b", "-i", "1ms", "-o", mojo.toString(), python.toString(), "-S",
+        ToolRun r = ToolRun.of("austin", "-b", "-i", "1ms", "-o", mojo.toString(), python.toString(), "-S",
                 script.toString());
-        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, r.status(), r.err());
         convert("mojo2austin", mojo, text);
         return new Input("fib_recorded", mojo, text);
     }
@@ -432,9 +427,7 @@ class HtmlViewIT {
     /** Runs a converter in this JVM, as its launcher would in a new one. */
     private static void convert(String tool, Object... args) {
         String[] a = Stream.of(args).map(Object::toString).toArray(String[]::new);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Cli.run(tool, new Cli.Streams(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(),
-                err), a);
-        assertEquals(0, status, tool + " " + String.join(" ", a) + ": " + err.toString(StandardCharsets.UTF_8));
+        ToolRun r = ToolRun.of(tool, a);
+        assertEquals(0, r.status(), tool + " " + String.join(" ", a) + ": " + r.err());
     }
 }

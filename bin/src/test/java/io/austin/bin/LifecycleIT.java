@@ -11,8 +11,6 @@ import io.austin.formats.Sample;
 import io.austin.formats.StackEvents;
 import io.austin.sampler.Pythons;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,12 +35,9 @@ class LifecycleIT {
     }
 
     private static Result austin(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         long t0 = System.nanoTime();
-        int status = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]), out, err), args);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
-                (System.nanoTime() - t0) / 1_000_000);
+        ToolRun r = ToolRun.of("austin", args);
+        return new Result(r.status(), r.out(), r.err(), (System.nanoTime() - t0) / 1_000_000);
     }
 
     private static String python() {

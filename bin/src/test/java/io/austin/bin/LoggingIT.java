@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.austin.formats.Fixtures;
 import io.austin.sampler.Pythons;
 import io.austin.sampler.SystemLog;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,14 +54,11 @@ class LoggingIT {
         String previous = System.getProperty("austin.log.socket");
         System.setProperty("austin.log.socket", socket.toString());
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
             Path profile = tmp.resolve("p.austin");
-            int status = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]), out, err),
-                    "-f", "-m", "-i", "1ms", "-o", profile.toString(), Pythons.any().path().toString(), "-S",
-                    "-c", "import time; time.sleep(0.2)");
-            assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-            assertEquals(0, out.size(), "nothing on standard output");
+            ToolRun run = ToolRun.of("austin", "-f", "-m", "-i", "1ms", "-o", profile.toString(),
+                    Pythons.any().path().toString(), "-S", "-c", "import time; time.sleep(0.2)");
+            assertEquals(0, run.status(), run.err());
+            assertEquals("", run.out(), "nothing on standard output");
             String pid = Long.toString(ProcessHandle.current().pid());
             String text = await(received, "Sampling ended");
             assertTrue(text.contains("<142>") && text.contains(" austin[" + pid + "]: Sampling interval: 1000 \u03bcs"),
@@ -72,9 +67,7 @@ class LoggingIT {
             assertTrue(text.contains("<140>") && text.contains("The memory switch is redundant in full mode"), text);
             assertTrue(text.contains("Python version"), text);
 
-            status = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]), out, err),
-                    "-p", "9999999");
-            assertEquals(36, status);
+            assertEquals(36, ToolRun.of("austin", "-p", "9999999").status());
             text = await(received, "Cannot attach");
             assertTrue(text.lines().anyMatch(l -> l.startsWith("<139>") && l.contains("Cannot attach to the given "
                     + "process")), "errors at LOG_ERR: " + text);

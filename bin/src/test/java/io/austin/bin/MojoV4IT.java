@@ -99,22 +99,17 @@ class MojoV4IT {
     @Test
     void austinWritesV4OnDemandAndRefusesOtherVersions() throws Exception {
         Path out = tmp.resolve("fib.mojo");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]),
-                new ByteArrayOutputStream(), err), "-b", "--mojo-version", "4", "-i", "1ms", "-o", out.toString(),
+        ToolRun r = ToolRun.of("austin", "-b", "--mojo-version", "4", "-i", "1ms", "-o", out.toString(),
                 Pythons.any().path().toString(), "-S", io.austin.formats.Fixtures.target("shares.py").toString());
-        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, r.status(), r.err());
         byte[] bytes = Files.readAllBytes(out);
         assertEquals("MOJ\u0004", new String(bytes, 0, 4, StandardCharsets.ISO_8859_1));
         List<ProfileEvent> events = read(bytes);
         assertTrue(events.stream().filter(e -> e instanceof Sample).count() > 100, "samples");
         assertTrue(events.stream().anyMatch(e -> e.toString().contains("duration")), "the footer");
 
-        ByteArrayOutputStream err5 = new ByteArrayOutputStream();
-        int bad = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(),
-                err5), "-b", "--mojo-version", "5", "python3", "-c", "pass");
-        assertEquals(ExitCodes.USAGE, bad);
-        assertTrue(err5.toString(StandardCharsets.UTF_8).startsWith("austin: --mojo-version must be 3 or 4, not 5\n"),
-                err5.toString(StandardCharsets.UTF_8));
+        ToolRun bad = ToolRun.of("austin", "-b", "--mojo-version", "5", "python3", "-c", "pass");
+        assertEquals(ExitCodes.USAGE, bad.status());
+        assertTrue(bad.err().startsWith("austin: --mojo-version must be 3 or 4, not 5\n"), bad.err());
     }
 }

@@ -8,8 +8,6 @@ import io.austin.formats.Metadata;
 import io.austin.formats.ProfileEvent;
 import io.austin.formats.StackEvents;
 import io.austin.sampler.Pythons;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +30,6 @@ class TargetDeathIT {
 
     @TempDir
     Path tmp;
-
-    private record Outcome(int status, String err) {
-    }
 
     @Test
     void aTargetKilledAtAnyMomentLeavesACompleteOutput() throws Exception {
@@ -61,16 +56,12 @@ class TargetDeathIT {
             } else {
                 args.addAll(List.of(python, "-S", script.toString(), "60"));
             }
-            CompletableFuture<Outcome> austin = CompletableFuture.supplyAsync(() -> {
-                ByteArrayOutputStream err = new ByteArrayOutputStream();
-                int status = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]),
-                        new ByteArrayOutputStream(), err), args.toArray(String[]::new));
-                return new Outcome(status, err.toString(StandardCharsets.UTF_8));
-            });
+            CompletableFuture<ToolRun> austin = CompletableFuture.supplyAsync(
+                    () -> ToolRun.of("austin", args.toArray(String[]::new)));
             ProcessHandle target = spawn ? spawnedChild(script) : attached.toHandle();
             Thread.sleep(delayMs);
             target.destroyForcibly();
-            Outcome o = austin.get(30, TimeUnit.SECONDS);
+            ToolRun o = austin.get(30, TimeUnit.SECONDS);
             String what = "run " + run + " (" + (mojo ? "MOJO" : "text") + ", " + (spawn ? "spawn" : "attach")
                     + ", killed after " + delayMs + " ms)";
             assertEquals(0, o.status(), what + ": " + o.err());

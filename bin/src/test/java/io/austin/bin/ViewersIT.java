@@ -14,11 +14,8 @@ import io.austin.converters.pprof.proto.Profile;
 import io.austin.converters.pprof.proto.Sample;
 import io.austin.formats.Fixtures;
 import io.austin.sampler.Pythons;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -103,11 +100,9 @@ class ViewersIT {
             Path python = Pythons.any().path();
             Path script = Fixtures.root().getParent().resolve("examples/python/fib.py");
             Path out = Files.createDirectories(work().resolve("recorded")).resolve("fib.austin");
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int status = Cli.run("austin", new Cli.Streams(new ByteArrayInputStream(new byte[0]),
-                    new ByteArrayOutputStream(), err), "-i", "1ms", "-o", out.toString(), python.toString(), "-S",
+            ToolRun r = ToolRun.of("austin", "-i", "1ms", "-o", out.toString(), python.toString(), "-S",
                     script.toString());
-            assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+            assertEquals(0, r.status(), r.err());
             recorded = new Input("fib_recorded", out, out);
         }
         return recorded;
@@ -434,10 +429,8 @@ class ViewersIT {
     /** Runs a converter in this JVM, as its launcher would in a new one. */
     private static void convert(String tool, Object... args) {
         String[] a = Stream.of(args).map(Object::toString).toArray(String[]::new);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Cli.run(tool, new Cli.Streams(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(),
-                err), a);
-        assertEquals(0, status, tool + " " + String.join(" ", a) + ": " + err.toString(StandardCharsets.UTF_8));
+        ToolRun r = ToolRun.of(tool, a);
+        assertEquals(0, r.status(), tool + " " + String.join(" ", a) + ": " + r.err());
     }
 
     /** Skips the test with {@code message} when {@code present} is false, or fails it when the viewers are required. */

@@ -18,6 +18,19 @@ public final class Layouts {
         return read(major, minor) != null;
     }
 
+    /** The versions the table reads, for messages: {@code "3.8 to 3.14"}. Asks for every minor: not for a pass. */
+    public static String range() {
+        int first = -1;
+        int last = -1;
+        for (int minor = 0; minor < READ.length; minor++) {
+            if (supports(3, minor)) {
+                first = first < 0 ? minor : first;
+                last = minor;
+            }
+        }
+        return "3." + first + " to 3." + last;
+    }
+
     /**
      * The table layout of a CPython minor version. Not to be changed: {@link Layout#copy()} first.
      *

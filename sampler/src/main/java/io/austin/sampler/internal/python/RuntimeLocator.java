@@ -231,7 +231,7 @@ public final class RuntimeLocator {
         if (!Layouts.supports(major, minor)) {
             throw new SamplerException(Reason.UNSUPPORTED_VERSION, "Process " + pid + " runs Python " + major + "."
                     + minor + (micro >= 0 ? "." + micro : "") + " (" + path + "), which cannot be sampled: the "
-                    + "supported versions are CPython 3.8 to 3.14");
+                    + "supported versions are CPython " + Layouts.range());
         }
         final long codeType = syms.containsKey(CODE_TYPE) ? bias + syms.get(CODE_TYPE) : 0;
         final long unicodeType = syms.containsKey(UNICODE_TYPE) ? bias + syms.get(UNICODE_TYPE) : 0;

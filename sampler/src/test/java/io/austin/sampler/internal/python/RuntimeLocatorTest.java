@@ -312,5 +312,6 @@ class RuntimeLocatorTest {
         assertFalse(Layouts.supports(2, 7));
         assertFalse(Layouts.supports(4, 0));
         assertFalse(Layouts.supports(3, 99));
+        assertEquals("3.8 to 3.14", Layouts.range(), "the range the refusal names");
     }
 }
